@@ -1,0 +1,44 @@
+"""Diagnostics as values: a code from the registry, a location, arguments and a hint."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.nodes import NO_SPAN, Span
+from .codes import ERROR, lookup
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    code: str
+    span: Span = NO_SPAN
+    args: tuple[tuple[str, str], ...] = ()
+    hint: str | None = None
+    related: tuple[Span, ...] = field(default=())
+
+    @property
+    def severity(self) -> str:
+        return lookup(self.code).severity
+
+    @property
+    def name(self) -> str:
+        return lookup(self.code).name
+
+    def message(self, lang: str = "en") -> str:
+        template = getattr(lookup(self.code), lang)
+        return template.format(**dict(self.args))
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.line, self.span.column, self.code, self.args)
+
+
+def diag(code: str, span: Span = NO_SPAN, hint: str | None = None, **args: object) -> Diagnostic:
+    """Build a diagnostic; every argument is rendered with ``str``."""
+    return Diagnostic(code, span, tuple((k, str(v)) for k, v in args.items()), hint)
+
+
+def has_errors(diagnostics) -> bool:
+    return any(d.is_error for d in diagnostics)
