@@ -39,6 +39,8 @@ _CODES = (
     Code("V114", "unterminated-string", ERROR, "a string or quoted name is not closed on its line",
          "字符串或引用名称在本行未闭合"),
     Code("V115", "duplicate-attribute", ERROR, "the attribute {attr} is given twice", "属性 {attr} 重复出现"),
+    Code("V116", "misplaced-attribute", ERROR, "the attribute {attr} belongs to the document header",
+         "属性 {attr} 只能用于文档头"),
     # ---- names and types (V2xx)
     Code("V200", "undeclared-name", ERROR, "{name} is not declared", "{name} 未声明"),
     Code("V201", "duplicate-name", ERROR, "{name} is already declared at {other}", "{name} 已在 {other} 声明"),

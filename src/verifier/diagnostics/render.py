@@ -1,0 +1,53 @@
+"""Rendering diagnostics: text with a caret aligned under CJK text, and JSON."""
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from .diagnostic import Diagnostic
+
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_RESET = "\033[0m"
+
+
+def cells(text: str) -> int:
+    """Terminal cells taken by ``text`` (wide and full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def caret_lines(line: str, column: int, end_column: int | None = None) -> list[str]:
+    """The source line and a caret line under [column, end_column) (1-based, characters)."""
+    line = line.replace("\t", " ")
+    start = max(column - 1, 0)
+    end = end_column - 1 if end_column and end_column - 1 > start else start + 1
+    pad = cells(line[:start])
+    width = max(cells(line[start:end]), 1)
+    return [f"  | {line}", f"  | {' ' * pad}{'^' * min(width, 80)}"]
+
+
+def render_text(d: Diagnostic, sources: dict, lang: str = "both", colour: bool = False) -> str:
+    """``file:line:col: severity[CODE] message`` then the line, a caret and the hint."""
+    sev = d.severity
+    head = f"{_COLOURS[sev]}{sev}{_RESET}" if colour else sev
+    msg = d.message("en") if lang == "en" else d.message("zh") if lang == "zh" else \
+        f"{d.message('en')} / {d.message('zh')}"
+    lines = [f"{d.span}: {head}[{d.code}] {msg}"]
+    source = sources.get(d.span.file)
+    if source is not None and d.span.line > 0:
+        end = d.span.end_column if d.span.end_line == d.span.line else None
+        lines.extend(caret_lines(source.line(d.span.line), d.span.column, end))
+    if d.hint:
+        lines.append(f"  = hint: {d.hint}")
+    return "\n".join(lines)
+
+
+def as_json(d: Diagnostic) -> dict:
+    return {"code": d.code, "name": d.name, "severity": d.severity, "file": d.span.file,
+            "line": d.span.line, "column": d.span.column, "message": d.message("en"),
+            "message_zh": d.message("zh"), "hint": d.hint}
+
+
+def render_json(diagnostics, extra: dict | None = None) -> str:
+    payload = {"version": 1, "diagnostics": [as_json(d) for d in diagnostics]}
+    payload.update(extra or {})
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True)

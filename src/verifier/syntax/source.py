@@ -1,0 +1,52 @@
+"""Source text: decoding, NFKC normalisation with a map back to original positions."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from bisect import bisect_right
+
+from ..model.nodes import Span
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's original text, its NFKC-normalised form, and the offset map between them."""
+
+    path: str
+    original: str
+    text: str
+    origin: tuple[int, ...]          # normalised offset -> original offset
+    line_starts: tuple[int, ...]     # original offsets where lines start
+
+    def span(self, start: int, end: int) -> Span:
+        """The span (1-based line/column in the original text) of normalised [start, end)."""
+        a = self._orig(start)
+        b = self._orig(max(start, end - 1)) + 1 if end > start else a
+        la, ca = self._line_col(a)
+        lb, cb = self._line_col(b)
+        return Span(self.path, la, ca, lb, cb)
+
+    def _orig(self, offset: int) -> int:
+        if offset >= len(self.origin):
+            return len(self.original)
+        return self.origin[offset]
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def line(self, number: int) -> str:
+        """The original text of line ``number`` (1-based), without its newline."""
+        lines = self.original.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def normalise(path: str, original: str) -> Source:
+    """NFKC character by character, remembering where each output character came from."""
+    pieces, origin = [], []
+    for i, ch in enumerate(original):
+        n = unicodedata.normalize("NFKC", ch) if ord(ch) > 0x7F else ch
+        pieces.append(n)
+        origin.extend([i] * len(n))
+    starts = [0] + [i + 1 for i, ch in enumerate(original) if ch == "\n"]
+    return Source(path, original, "".join(pieces), tuple(origin), tuple(starts))
