@@ -90,8 +90,10 @@ def _strip_comments(text: str) -> str:
 def _chunks(text: str):
     """(start, end, is_first) offsets of the header chunk and of each declaration chunk."""
     starts = [mt.start() for mt in _chunk_start().finditer(text)]
+    if starts and not _strip_comments(text[:starts[0]]).strip():
+        starts[0] = 0                      # leading comments belong to the first chunk
     if not starts or starts[0] != 0:
-        starts = [0] + [s for s in starts if s != 0]
+        starts = [0] + starts
     bounds = starts + [len(text)]
     for i in range(len(starts)):
         yield bounds[i], bounds[i + 1], i == 0
