@@ -32,6 +32,14 @@ def name(text: str) -> str:
     return f"「{text}」"
 
 
+_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*(-[A-Za-z0-9_.]*[A-Za-z0-9_])+")
+
+
+def ident(text: str) -> str:
+    """An id (with a hyphen, written bare) or a name."""
+    return text if _ID.fullmatch(text) else name(text)
+
+
 def string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -127,7 +135,7 @@ class Printer:
         return [f"{self.k('assume')} {name(a.name)}"] + self.meta(a.meta) + [f"  : {self.expr(a.expr)}"]
 
     def _property(self, p: m.Property) -> list[str]:
-        return [f"{self.k('property')} {name(p.name)}"] + self.meta(p.meta) + [f"  : {self.expr(p.expr)}"]
+        return [f"{self.k('property')} {ident(p.name)}"] + self.meta(p.meta) + [f"  : {self.expr(p.expr)}"]
 
     def _rule(self, r: m.Rule) -> list[str]:
         lines = [f"{self.k('rule')} {r.id}"] + self.meta(r.meta)
@@ -148,8 +156,7 @@ class Printer:
         return [f"{self.k('group')} {name(g.name)} : " + ", ".join(g.members)] + self.meta(g.meta)
 
     def _priority(self, p: m.Priority) -> list[str]:
-        side = lambda s: s if "-" in s else name(s)  # noqa: E731 - rule ids carry a hyphen
-        return [f"{self.k('priority')} {side(p.higher)} {self.k('over')} {side(p.lower)}"] + self.meta(p.meta)
+        return [f"{self.k('priority')} {ident(p.higher)} {self.k('over')} {ident(p.lower)}"] + self.meta(p.meta)
 
     def _discretion(self, d: m.Discretion) -> list[str]:
         lines = [f"{self.k('discretion')} {d.id}"] + self.meta(d.meta)
