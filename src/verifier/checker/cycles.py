@@ -10,6 +10,7 @@ def dependency_graph(policy: PolicySet) -> dict[str, set[str]]:
     """outcome name -> names its value depends on (terms, actions, decisions)."""
     from .check import names_in
     graph: dict[str, set[str]] = {}
+    outcomes = set(policy.terms) | set(policy.actions) | set(policy.decisions)
     for t in policy.terms.values():
         if t.definition is not None:
             graph.setdefault(t.name, set()).update(names_in(t.definition))
@@ -21,7 +22,7 @@ def dependency_graph(policy: PolicySet) -> dict[str, set[str]]:
             h = policy.rules[hi]
             graph.setdefault(policy.rules[lo].conclusion.target, set()).update(
                 names_in(h.condition) | (names_in(h.unless) if h.unless is not None else set()))
-    return graph
+    return {k: v & outcomes for k, v in graph.items() if k in outcomes}
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:

@@ -133,8 +133,8 @@ def _syntax_error(source: Source, base: int, chunk: str, exc: UnexpectedInput) -
         if char in "\"「":
             return diag("V114", span, hint="close it on the same line with \" or 」")
         return diag("V110", span, char=repr(char), hint=_char_hint(char))
-    expected = describe_expected(getattr(exc, "expected", None) or
-                                 getattr(exc, "accepts", None) or set())
+    expected = describe_expected(getattr(exc, "accepts", None) or
+                                 getattr(exc, "expected", None) or set())
     token = getattr(exc, "token", None)
     if token is None or token.type == "$END":
         return diag("V112", source.span(base + len(chunk.rstrip()) - 1, base + len(chunk.rstrip())),
@@ -172,7 +172,7 @@ def describe_expected(names) -> str:
             words.add(f"{kw['zh']} / {kw['en']}" if kw else lit)
         else:
             words.add(lit if isinstance(lit, str) and len(lit) < 12 else name)
-    items = sorted(words)
+    items = sorted(words, key=lambda w: (" / " not in w, w))
     return ", ".join(items[:10]) + (", …" if len(items) > 10 else "") if items else "nothing"
 
 
