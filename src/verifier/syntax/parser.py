@@ -154,7 +154,8 @@ _TOKEN_WORDS = {"NAME": "a name", "QNAME": "a quoted name 「…」", "ID": "an 
 
 
 def _describe_token(token) -> str:
-    return f"{_TOKEN_WORDS.get(token.type, 'keyword')} «{token}»" if token.type != "$END" else "the end"
+    text = str(token) if len(token) <= 30 else str(token)[:30] + "…"
+    return f"{_TOKEN_WORDS.get(token.type, 'keyword')} «{text}»" if token.type != "$END" else "the end"
 
 
 def describe_expected(names) -> str:
