@@ -27,7 +27,7 @@ _DECLARATIONS = ("document", "clause", "fact", "term", "action", "decision", "as
 
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", propagate_positions=True,
+    return Lark(grammar_text(), parser="lalr", propagate_positions=True, cache=True,
                 start=["start", "items"], maybe_placeholders=False)
 
 

@@ -1,0 +1,119 @@
+"""Benchmark of rulings on partial cases (not a timed test).
+
+    python bench/bench_rulings.py [POLICY...] [--cases 10000] [--naive 500] [--proofs 200] [--seed 1]
+
+Generates random partial cases of the policy (each fact known with probability 1/2,
+readings left open so every combination is ruled on), then measures on ONE core:
+  fast   complete verdict sets (every outcome under every admissible reading) per second,
+         one ``consequences`` call per reading (``RulingEngine.statuses``);
+  naive  the same verdict sets by two satisfiability checks per outcome and reading;
+  proofs minimal core + cvc5 re-check of one PROVEN/REFUTED verdict, on demand.
+The two answers are compared case by case; any difference is a failure (exit 1).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from verifier.cases import make_case  # noqa: E402
+from verifier.load import load_policy  # noqa: E402
+from verifier.model import BoolType, EnumType  # noqa: E402
+from verifier.rulings import PROVEN, REFUTED, RulingEngine  # noqa: E402
+
+
+def random_cases(policy, n: int, seed: int) -> list:
+    rng = random.Random(seed)
+    names = sorted(policy.facts)
+    cases = []
+    for i in range(n):
+        facts = {}
+        for name in names:
+            if rng.random() < 0.5:
+                t = policy.facts[name].type
+                facts[name] = (rng.random() < 0.5 if isinstance(t, BoolType) else rng.choice(t.labels)
+                               if isinstance(t, EnumType) else rng.randint(t.lo, t.hi))
+        cases.append(make_case(f"bench-{i}", facts))
+    return cases
+
+
+def naive_statuses(engine, case):
+    out = {}
+    for reading in engine.readings_of(case):
+        fixed = engine.query.decide_naive(case.facts, reading)
+        if fixed is not None:
+            out[reading] = engine._table(fixed)
+    return out or None
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("policy", nargs="*", default=["policy/"])
+    ap.add_argument("--cases", type=int, default=10_000)
+    ap.add_argument("--naive", type=int, default=500, help="cases for the naive baseline")
+    ap.add_argument("--proofs", type=int, default=200, help="verdicts proved and certified on demand")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+
+    loaded = load_policy(args.policy)
+    if not loaded.ok:
+        print("policy does not load", file=sys.stderr)
+        return 2
+    policy = loaded.policy
+    t0 = time.perf_counter()
+    engine = RulingEngine(policy)
+    compile_s = time.perf_counter() - t0
+    cases = random_cases(policy, args.cases, args.seed)
+    outcomes = len(engine.outcomes)
+    readings = len(engine.readings_of(cases[0]))
+    print(f"policy: {', '.join(args.policy)}: {len(policy.rules)} rules, {len(policy.facts)} facts, "
+          f"{outcomes} outcomes, {len(policy.interpretations)} interpretations ({readings} readings per case)")
+    print(f"compile: {compile_s * 1000:.0f} ms")
+
+    t0 = time.perf_counter()
+    fast = [engine.statuses(c) for c in cases]
+    fast_s = time.perf_counter() - t0
+    fast_rate = len(cases) / fast_s
+    print(f"fast:   {len(cases)} complete verdict sets in {fast_s:.2f} s = {fast_rate:,.0f} cases/s (1 core)")
+
+    sample = cases[: args.naive]
+    t0 = time.perf_counter()
+    naive = [naive_statuses(engine, c) for c in sample]
+    naive_s = time.perf_counter() - t0
+    naive_rate = len(sample) / naive_s
+    print(f"naive:  {len(sample)} complete verdict sets in {naive_s:.2f} s = {naive_rate:,.0f} cases/s (1 core)")
+    print(f"ratio:  fast / naive = {fast_rate / naive_rate:.1f}x")
+    mismatches = sum(a != b for a, b in zip(fast, naive))
+    print(f"agreement: {len(sample) - mismatches}/{len(sample)} identical verdict sets")
+
+    decided = [(c, r, o, t[o]) for c, tables in zip(cases, fast) if tables
+               for r, t in sorted(tables.items())[:1] for o in engine.outcomes if t[o] in (PROVEN, REFUTED)]
+    rng = random.Random(args.seed)
+    picks = rng.sample(decided, min(args.proofs, len(decided)))
+    t0 = time.perf_counter()
+    sizes, bad = [], 0
+    for case, reading, o, status in picks:
+        diags: list = []
+        proof = engine.prove(case, reading, o, status == PROVEN, diags)
+        sizes.append(len(proof.premises))
+        bad += proof.cvc5 != "unsat" or bool(diags)
+    proof_s = time.perf_counter() - t0
+    if picks:
+        print(f"proofs: {len(picks)} on demand (minimal core + cvc5) in {proof_s:.2f} s = "
+              f"{proof_s / len(picks) * 1000:.1f} ms each; mean core size {sum(sizes) / len(sizes):.1f}; "
+              f"{bad} not certified")
+    statuses: dict[str, int] = {}
+    for tables in fast:
+        for t in (tables or {}).values():
+            for s in t.values():
+                statuses[s] = statuses.get(s, 0) + 1
+    print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+    return 1 if mismatches or bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""``verifier diff [OLD] [NEW]``: the semantic diff of two policy versions.
+
+Each side is a file, a folder, ``REV`` (its policy/ folder) or ``REV:PATH`` of the working
+git repository. Defaults: OLD = ``--base`` (default: the merge base of HEAD with main),
+NEW = policy/. Exit 0: no outcome changed; 1: outcomes changed or new error findings;
+2: an input could not be read, resolved, parsed or checked.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..diff import diff_policies
+from ..diff.render import FORMATS, render
+from ..diff.sources import DEFAULT_POLICY_DIR, SideError, merge_base, resolve_side
+from ..exitcodes import INPUT_ERROR
+from .common import load_or_report
+
+
+def register(sub) -> None:
+    p = sub.add_parser("diff", help="semantic diff of two policy versions (files, folders, git revisions)")
+    p.add_argument("old", nargs="?", metavar="OLD", help="file, folder, REV or REV:PATH (default: --base); "
+                   "one argument alone is OLD, compared with policy/")
+    p.add_argument("new", nargs="?", metavar="NEW", help=f"file, folder, REV or REV:PATH (default: {DEFAULT_POLICY_DIR}/)")
+    p.add_argument("--base", metavar="REV", help="the old side when OLD is not given (default: merge base with main)")
+    p.add_argument("--policy-dir", default=DEFAULT_POLICY_DIR, help="folder taken from a revision (default: policy)")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="keywords of printed conditions")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--no-findings", action="store_true", help="skip the findings comparison")
+    p.add_argument("--max-cubes", type=int, default=8, help="bound on the cases listed per change")
+    p.add_argument("--timeout-ms", type=int, default=10_000)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    sides = []
+    try:
+        old_spec = args.old or args.base or merge_base()
+        sides.append(resolve_side(old_spec, policy_dir=args.policy_dir))
+        sides.append(resolve_side(args.new, policy_dir=args.policy_dir))
+        return _diff(args, *sides)
+    except SideError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return INPUT_ERROR
+    finally:
+        for s in sides:
+            s.close()
+
+
+def _diff(args, old, new) -> int:
+    loaded = []
+    for side in (old, new):
+        result = load_or_report(side.paths)
+        if result is None:
+            print(f"error: cannot load the {side.label} side", file=sys.stderr)
+            return INPUT_ERROR
+        loaded.append(result.policy)
+
+    def show(path: str) -> str:
+        return old.show(new.show(path))
+    diff = diff_policies(loaded[0], loaded[1], old_label=old.label, new_label=new.label,
+                         findings=not args.no_findings, max_cubes=args.max_cubes,
+                         timeout_ms=args.timeout_ms, show_path=show)
+    text = render(diff, args.format, args.lang)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return diff.exit_code()

@@ -1,0 +1,74 @@
+"""The inputs an outcome depends on: facts and interpretations in its cone of influence."""
+from __future__ import annotations
+
+from ..evaluate.structure import Atom, higher_alternatives, index
+from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, Compare,
+                           Deontic, Implies, Is, Not, Or, Ref)
+from ..model.policy import PolicySet
+
+
+class Cone:
+    """Memoised dependency sets of one policy: ``atom(a)`` -> frozenset of input names."""
+
+    def __init__(self, policy: PolicySet):
+        self.p = policy
+        self.ix = index(policy)
+        self._memo: dict = {}
+
+    def expr(self, e) -> frozenset:
+        if e is None:
+            return frozenset()
+        if isinstance(e, Ref):
+            if e.name in self.p.facts or e.name in self.p.interpretations:
+                return frozenset({e.name})
+            return self.atom(Atom(TERM, e.name)) if e.name in self.p.terms else frozenset()
+        if isinstance(e, Not):
+            return self.expr(e.operand)
+        if isinstance(e, (And, Or, AtLeast)):
+            return frozenset().union(*(self.expr(o) for o in e.operands))
+        if isinstance(e, (Implies, Compare, Arith)):
+            return self.expr(e.left) | self.expr(e.right)
+        if isinstance(e, Is):
+            if e.subject in self.p.facts:
+                return frozenset({e.subject})
+            return frozenset().union(*(self.atom(Atom(DECIDE, e.subject, x)) for x in e.labels))
+        if isinstance(e, Deontic):
+            return self.atom(Atom(e.modality, e.action))
+        return frozenset()
+
+    def applicable(self, rid: str) -> frozenset:
+        key = ("app", rid)
+        if key not in self._memo:
+            r = self.p.rules[rid]
+            self._memo[key] = self.expr(r.condition) | self.expr(r.unless)
+        return self._memo[key]
+
+    def effective(self, rid: str) -> frozenset:
+        out = self.applicable(rid)
+        for h in self.ix.defeaters[rid]:
+            out |= self.applicable(h)
+        return out
+
+    def concluding(self, atom: Atom) -> tuple[str, ...]:
+        """Rules whose effectiveness the atom's truth depends on."""
+        c = self.ix.concluding
+        if atom.kind == MAY:
+            return c.get(Atom(MUST, atom.target), ()) + c.get(atom, ())
+        if atom.kind == DECIDE:
+            d = self.p.decisions[atom.target]
+            alts = (atom.value,) + higher_alternatives(d, atom.value)
+            return tuple(r for x in alts for r in c.get(Atom(DECIDE, atom.target, x), ()))
+        return c.get(atom, ())
+
+    def atom(self, atom: Atom) -> frozenset:
+        if atom in self._memo:
+            return self._memo[atom]
+        self._memo[atom] = frozenset()
+        out: frozenset = frozenset()
+        if atom.kind == TERM and self.p.terms[atom.target].definition is not None:
+            out = self.expr(self.p.terms[atom.target].definition)
+        elif atom.kind in (TERM, MUST, MAY, MUST_NOT, DECIDE):
+            for r in self.concluding(atom):
+                out |= self.effective(r)
+        self._memo[atom] = out
+        return out

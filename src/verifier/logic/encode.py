@@ -1,0 +1,233 @@
+"""compile_policy: a PolicySet as Z3 variables and named constraints (stratified completion).
+
+Facts and interpretations are free variables; everything else is a Bool constant pinned
+to its definition by an equation (``o == definition``), never by a bare implication, so a
+conflict can never turn into a constraint on the facts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import z3
+
+from ..evaluate.structure import Atom, higher_alternatives, index
+from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, BoolType, EnumType,
+                           IntType)
+from ..model.policy import PolicySet
+from .exprs import ExprCompiler, bits_for
+
+
+@dataclass(frozen=True)
+class Named:
+    """A named constraint. ``literal`` is its tracking literal (None: always asserted);
+    ``rule`` is the rule id for a rule's own definitions."""
+
+    name: str
+    constraint: z3.BoolRef
+    literal: Optional[z3.BoolRef] = None
+    rule: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class RuleVars:
+    """The Bool constants of one rule: applicable, defeated, effective, and its tracking
+    literal ``track`` (guards the rule's definitions in a solver built with track_rules)."""
+
+    applicable: z3.BoolRef
+    defeated: z3.BoolRef
+    effective: z3.BoolRef
+    track: z3.BoolRef
+
+
+class Encoding:
+    """The compiled policy. Build with ``compile_policy``; see the package docstring."""
+
+    def __init__(self, policy: PolicySet):
+        self.policy = policy
+        self.ix = index(policy)
+        self.facts: dict[str, z3.ExprRef] = {}          # bool: Bool; int: BitVec
+        self.labels: dict[str, dict[str, z3.BoolRef]] = {}  # enum fact -> label -> Bool
+        self.readings: dict[str, z3.BoolRef] = {}       # interpretation -> Bool
+        self.terms: dict[str, z3.BoolRef] = {}
+        self.rules: dict[str, RuleVars] = {}
+        self.atoms: dict[Atom, z3.BoolRef] = {}         # every outcome atom
+        self.concluded: dict[tuple[str, str], z3.BoolRef] = {}
+        self.discretions: dict[str, z3.BoolRef] = {}    # discretion id -> Bool
+        self.domain: list[Named] = []
+        self.assumptions: list[Named] = []
+        self.definitions: list[Named] = []
+        self._compiler = ExprCompiler(self)
+        self._declare()
+        self._define()
+
+    # ------------------------------------------------------------ variables
+    def _declare(self) -> None:
+        p = self.policy
+        for name, fact in p.facts.items():
+            self._declare_fact(name, fact.type)
+        for name in p.interpretations:
+            self.readings[name] = z3.Bool(f"reading:{name}")
+        for name in p.terms:
+            self.terms[name] = z3.Bool(f"term:{name}")
+            self.atoms[Atom(TERM, name)] = self.terms[name]
+        for rid in p.rules:
+            self.rules[rid] = RuleVars(z3.Bool(f"applicable:{rid}"), z3.Bool(f"defeated:{rid}"),
+                                       z3.Bool(f"effective:{rid}"), z3.Bool(f"rule:{rid}"))
+        for x in p.actions:
+            for m in (MUST, MAY, MUST_NOT):
+                self.atoms[Atom(m, x)] = z3.Bool(f"{m}:{x}")
+        for d in p.decisions.values():
+            for v in d.alternatives:
+                self.concluded[(d.name, v)] = z3.Bool(f"concluded:{d.name}={v}")
+                self.atoms[Atom(DECIDE, d.name, v)] = z3.Bool(f"value:{d.name}={v}")
+        for disc in p.discretions:
+            self.discretions[disc.id] = z3.Bool(f"discretion:{disc.id}")
+
+    def _declare_fact(self, name: str, t) -> None:
+        if isinstance(t, BoolType):
+            self.facts[name] = z3.Bool(f"fact:{name}")
+        elif isinstance(t, EnumType):
+            bools = {lab: z3.Bool(f"fact:{name}={lab}") for lab in t.labels}
+            self.labels[name] = bools
+            self.domain.append(Named(f"type:{name}", z3.PbEq([(b, 1) for b in bools.values()], 1)))
+        elif isinstance(t, IntType):
+            var = z3.BitVec(f"fact:{name}", bits_for(t.lo, t.hi))
+            self.facts[name] = var
+            w = var.size()
+            self.domain.append(Named(f"type:{name}", z3.And(var >= z3.BitVecVal(t.lo, w),
+                                                            var <= z3.BitVecVal(t.hi, w))))
+        else:
+            raise TypeError(f"unknown type {t!r}")
+
+    # ------------------------------------------------------------ definitions
+    def _define(self) -> None:
+        p = self.policy
+        for a in p.assumptions:
+            self.assumptions.append(Named(a.name, self.expr(a.expr), z3.Bool(f"assume:{a.name}")))
+        for name, t in p.terms.items():
+            body = self.expr(t.definition) if t.definition is not None else self._some(Atom(TERM, name))
+            self._def(f"term:{name}", self.terms[name] == body)
+        for rid, r in p.rules.items():
+            self._define_rule(rid, r)
+        for x in p.actions:
+            ob = self._some(Atom(MUST, x))
+            self._def(f"must:{x}", self.atoms[Atom(MUST, x)] == ob)
+            self._def(f"may:{x}", self.atoms[Atom(MAY, x)] == z3.Or(self.atoms[Atom(MUST, x)],
+                                                                     self._some(Atom(MAY, x))))
+            self._def(f"must_not:{x}", self.atoms[Atom(MUST_NOT, x)] == self._some(Atom(MUST_NOT, x)))
+        for d in p.decisions.values():
+            self._define_decision(d)
+        for disc in p.discretions:
+            cond = z3.BoolVal(True) if disc.condition is None else self.expr(disc.condition)
+            self._def(f"discretion:{disc.id}", self.discretions[disc.id] == cond)
+
+    def _define_rule(self, rid: str, r) -> None:
+        v = self.rules[rid]
+        app = self.expr(r.condition)
+        if r.unless is not None:
+            app = z3.And(app, z3.Not(self.expr(r.unless)))
+        defeat = z3.Or([self.rules[h].applicable for h in self.ix.defeaters[rid]] or [z3.BoolVal(False)])
+        self._def(f"applicable:{rid}", v.applicable == app, rid)
+        self._def(f"defeated:{rid}", v.defeated == defeat, rid)
+        self._def(f"effective:{rid}", v.effective == z3.And(v.applicable, z3.Not(v.defeated)), rid)
+
+    def _define_decision(self, d) -> None:
+        for x in d.alternatives:
+            self._def(f"concluded:{d.name}={x}",
+                      self.concluded[(d.name, x)] == self._some(Atom(DECIDE, d.name, x)))
+        for x in d.alternatives:
+            higher = [self.concluded[(d.name, h)] for h in higher_alternatives(d, x)]
+            self._def(f"value:{d.name}={x}", self.atoms[Atom(DECIDE, d.name, x)] == z3.And(
+                self.concluded[(d.name, x)], z3.Not(z3.Or(higher or [z3.BoolVal(False)]))))
+
+    def _def(self, name: str, constraint: z3.BoolRef, rule: Optional[str] = None) -> None:
+        literal = self.rules[rule].track if rule else None
+        self.definitions.append(Named(name, constraint, literal, rule))
+
+    def _some(self, atom: Atom) -> z3.BoolRef:
+        """Some effective rule concludes ``atom``."""
+        rules = self.ix.concluding.get(atom, ())
+        return z3.Or([self.rules[r].effective for r in rules] or [z3.BoolVal(False)])
+
+    # ------------------------------------------------------------ name resolution
+    def bool_name(self, name: str) -> z3.BoolRef:
+        if name in self.facts and name not in self.labels:
+            return self.facts[name]
+        if name in self.readings:
+            return self.readings[name]
+        if name in self.terms:
+            return self.terms[name]
+        raise KeyError(f"{name} is not a boolean name")
+
+    def int_bounds(self, name: str) -> Optional[tuple[int, int]]:
+        fact = self.policy.facts.get(name)
+        if fact is not None and isinstance(fact.type, IntType):
+            return fact.type.lo, fact.type.hi
+        return None
+
+    def int_var(self, name: str) -> z3.BitVecRef:
+        return self.facts[name]
+
+    def is_literal(self, subject: str, label: str) -> z3.BoolRef:
+        """``subject = label`` for an enum fact (its one-hot Bool) or a decision (D = x)."""
+        if subject in self.labels:
+            return self.labels[subject][label]
+        return self.atoms[Atom(DECIDE, subject, label)]
+
+    def atom_var_of(self, modality: str, action: str) -> z3.BoolRef:
+        return self.atoms[Atom(modality, action)]
+
+    # ------------------------------------------------------------ public helpers
+    def expr(self, e) -> z3.BoolRef:
+        """The Z3 translation of any boolean model expression (over the encoding's vars)."""
+        return self._compiler.bool(e)
+
+    def reading_literals(self, reading: dict[str, bool]) -> list[z3.BoolRef]:
+        """Literals fixing the interpretations named in ``reading``."""
+        return [self.readings[n] if v else z3.Not(self.readings[n])
+                for n, v in sorted(reading.items())]
+
+    def fact_literal(self, name: str, value) -> z3.BoolRef:
+        """``fact = value`` as a z3 Bool expression (a literal for bool and enum facts;
+        for an int fact an equation — use ``EngineSolver.pin`` to get a literal)."""
+        t = self.policy.facts[name].type
+        if isinstance(t, BoolType):
+            return self.facts[name] if value else z3.Not(self.facts[name])
+        if isinstance(t, EnumType):
+            return self.labels[name][value]
+        var = self.facts[name]
+        return var == z3.BitVecVal(value, var.size())
+
+    def default_value(self, name: str):
+        """The neutral default of a fact: false, the first label, the lower bound."""
+        t = self.policy.facts[name].type
+        if isinstance(t, BoolType):
+            return False
+        if isinstance(t, EnumType):
+            return t.labels[0]
+        return t.lo
+
+    def case_from_model(self, model: z3.ModelRef) -> tuple[dict, dict]:
+        """(case, readings): a complete assignment read back from a z3 model (unconstrained
+        variables completed as z3 chooses: false / 0 clipped into the type)."""
+        case: dict = {}
+        for name, fact in self.policy.facts.items():
+            t = fact.type
+            if isinstance(t, BoolType):
+                case[name] = z3.is_true(model.eval(self.facts[name], model_completion=True))
+            elif isinstance(t, EnumType):
+                on = [lab for lab, b in self.labels[name].items()
+                      if z3.is_true(model.eval(b, model_completion=True))]
+                case[name] = on[0] if on else t.labels[0]
+            else:
+                v = model.eval(self.facts[name], model_completion=True).as_signed_long()
+                case[name] = min(max(v, t.lo), t.hi)
+        readings = {n: z3.is_true(model.eval(b, model_completion=True))
+                    for n, b in self.readings.items()}
+        return case, readings
+
+
+def compile_policy(policy: PolicySet) -> Encoding:
+    """Compile a checked PolicySet once; reuse the Encoding for every query."""
+    return Encoding(policy)

@@ -1,0 +1,464 @@
+"""Solver queries for rulings on partial cases (the only rulings code that imports z3).
+
+One incremental ``SolverFor("QF_FD")`` holds the policy with a tracking literal per rule
+and per assumption; a case is a list of literals (facts, readings). ``decide`` answers
+every outcome in one ``consequences`` call; proofs (minimal cores), completions and
+deciding sets are computed on demand.
+
+Contracts (each query states what unsat means):
+- ``admissible``: unsat iff the known facts and readings contradict the assumptions.
+- ``core``: the premises returned make ``goal`` fail unsat, and dropping any one of them
+  makes it sat (deletion-checked).
+- ``deciding``: a set S of unknown facts is returned only when two completions that agree
+  on S (and on the case) cannot disagree on the outcome (unsat of the two-copy query).
+"""
+from __future__ import annotations
+
+from itertools import combinations, product
+
+import z3
+from z3 import z3core as Z3
+
+from ..model import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, BoolLit, BoolType,
+                     Compare, Deontic, EnumType, Implies, IntLit, IntType, Is, Not, Or, PolicySet,
+                     Ref)
+
+RULE, ASSUMPTION, FACT, READING = "rule", "assumption", "fact", "reading"
+
+
+class _Copy:
+    """One copy of the policy's semantics in a solver, with symbols named by ``prefix``."""
+
+    def __init__(self, policy: PolicySet, solver, prefix: str, tracked: bool,
+                 facts: dict | None = None, reading: dict | None = None):
+        """``facts``: share another copy's fact constants; ``reading``: fix the interpretations."""
+        self.policy, self.solver, self.prefix = policy, solver, prefix
+        p = policy
+        self.facts = dict(facts or {})
+        for name, fact in sorted(p.facts.items()) if facts is None else ():
+            if isinstance(fact.type, BoolType):
+                self.facts[name] = z3.Bool(f"{prefix}f:{name}")
+            else:
+                v = self.facts[name] = z3.Int(f"{prefix}f:{name}")
+                lo, hi = (fact.type.lo, fact.type.hi) if isinstance(fact.type, IntType) else (0, len(fact.type.labels) - 1)
+                solver.add(v >= lo, v <= hi)
+        self.interps = {n: z3.Bool(f"{prefix}i:{n}") if reading is None else z3.BoolVal(reading[n])
+                        for n in sorted(p.interpretations)}
+        self.app = {r: z3.Bool(f"{prefix}app:{r}") for r in sorted(p.rules)}
+        self.eff = {r: z3.Bool(f"{prefix}eff:{r}") for r in sorted(p.rules)}
+        self.atoms: dict[tuple, z3.BoolRef] = {}
+        self._define_atoms()
+        self.trackers: dict[tuple[str, str], z3.BoolRef] = {}
+        for rid in sorted(p.rules):
+            body = self._rule_semantics(rid)
+            self._add(RULE, rid, body, tracked)
+        for a in p.assumptions if facts is None else ():
+            self._add(ASSUMPTION, a.name, self.expr(a.expr), tracked)
+
+    def _add(self, kind: str, name: str, body, tracked: bool) -> None:
+        if tracked:
+            t = self.trackers[(kind, name)] = z3.Bool(f"{self.prefix}track:{kind}:{name}")
+            self.solver.add(z3.Implies(t, body))
+        else:
+            self.solver.add(body)
+
+    # ------------------------------------------------------------ atoms
+    def _concluding(self, kind, target, value=None):
+        return [self.eff[r.id] for r in sorted(self.policy.rules.values(), key=lambda r: r.id)
+                if (r.conclusion.kind, r.conclusion.target, r.conclusion.value) == (kind, target, value)]
+
+    def _atom(self, key: tuple, definition) -> z3.BoolRef:
+        const = z3.Bool(f"{self.prefix}o:{'/'.join(str(k) for k in key)}")
+        self.solver.add(const == definition)
+        self.atoms[key] = const
+        return const
+
+    def _define_atoms(self) -> None:
+        p = self.policy
+        for x in sorted(p.actions):
+            must = self._atom((MUST, x, None), z3.Or(self._concluding(MUST, x)))
+            self._atom((MAY, x, None), z3.Or([must] + self._concluding(MAY, x)))
+            self._atom((MUST_NOT, x, None), z3.Or(self._concluding(MUST_NOT, x)))
+        for d, dec in sorted(p.decisions.items()):
+            concluded = [z3.Or(self._concluding(DECIDE, d, x)) for x in dec.alternatives]
+            for i, x in enumerate(dec.alternatives):
+                higher = concluded[:i] if dec.ordered else []
+                self._atom((DECIDE, d, x), z3.And([concluded[i]] + [z3.Not(h) for h in higher]))
+        for t, term in sorted(p.terms.items()):
+            if term.definition is None:
+                self._atom((TERM, t, None), z3.Or(self._concluding(TERM, t)))
+        pending = sorted(t for t, term in p.terms.items() if term.definition is not None)
+        while pending:                         # defined terms, in dependency order
+            progress = []
+            for t in pending:
+                try:
+                    self._atom((TERM, t, None), self.expr(p.terms[t].definition))
+                    progress.append(t)
+                except KeyError:
+                    continue
+            if not progress:
+                raise ValueError(f"cyclic term definitions: {pending}")
+            pending = [t for t in pending if t not in progress]
+        for disc in sorted(p.discretions, key=lambda d: d.id):
+            self._atom(("discretion", disc.id, None), z3.BoolVal(True) if disc.condition is None else self.expr(disc.condition))
+        for target in sorted({d.target for d in p.discretions}):
+            ids = [self.atoms[("discretion", d.id, None)] for d in p.discretions if d.target == target]
+            self._atom(("discretion_on", target, None), z3.Or(ids))
+
+    def _rule_semantics(self, rid: str):
+        p = self.policy
+        rule = p.rules[rid]
+        app = self.expr(rule.condition)
+        if rule.unless is not None:
+            app = z3.And(app, z3.Not(self.expr(rule.unless)))
+        stronger = [self.app[h] for h, low in sorted(p.prevails) if low == rid and h in p.rules
+                    and incompatible(p, p.rules[h].conclusion, rule.conclusion)]
+        return z3.And(self.app[rid] == app, self.eff[rid] == z3.And(self.app[rid], z3.Not(z3.Or(stronger))))
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, e):
+        if isinstance(e, BoolLit):
+            return z3.BoolVal(e.value)
+        if isinstance(e, IntLit):
+            return z3.IntVal(e.value)
+        if isinstance(e, Ref):
+            if e.name in self.facts:
+                return self.facts[e.name]
+            if e.name in self.interps:
+                return self.interps[e.name]
+            return self.atoms[(TERM, e.name, None)]     # KeyError: not yet defined
+        if isinstance(e, Not):
+            return z3.Not(self.expr(e.operand))
+        if isinstance(e, And):
+            return z3.And([self.expr(o) for o in e.operands])
+        if isinstance(e, Or):
+            return z3.Or([self.expr(o) for o in e.operands])
+        if isinstance(e, Implies):
+            return z3.Implies(self.expr(e.left), self.expr(e.right))
+        if isinstance(e, Compare):
+            a, b = self.expr(e.left), self.expr(e.right)
+            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "=": a == b, "!=": a != b}[e.op]
+        if isinstance(e, Arith):
+            a, b = self.expr(e.left), self.expr(e.right)
+            return {"+": a + b, "-": a - b, "*": a * b}[e.op]
+        if isinstance(e, Is):
+            if e.subject in self.policy.decisions:
+                body = z3.Or([self.atoms[(DECIDE, e.subject, x)] for x in e.labels])
+            else:
+                labels = self.policy.facts[e.subject].type.labels
+                body = z3.Or([self.facts[e.subject] == labels.index(x) for x in e.labels])
+            return z3.Not(body) if e.negated else body
+        if isinstance(e, AtLeast):
+            return z3.Sum([z3.If(self.expr(o), 1, 0) for o in e.operands] + [z3.IntVal(0)]) >= e.k
+        if isinstance(e, Deontic):
+            return self.atoms[(e.modality, e.action, None)]
+        raise TypeError(f"unknown expression {e!r}")
+
+
+def _raw(checked):
+    """The ctypes function behind a z3core wrapper (skips the per-call error check)."""
+    return checked.__defaults__[0].f
+
+
+def _mentions(e, names: set) -> bool:
+    """Whether an expression refers to one of ``names``."""
+    if isinstance(e, Ref):
+        return e.name in names
+    for value in vars(e).values():
+        for v in value if isinstance(value, tuple) else (value,):
+            if hasattr(v, "__dataclass_fields__") and not hasattr(v, "file") and _mentions(v, names):
+                return True
+    return False
+
+
+def incompatible(policy: PolicySet, c1, c2) -> bool:
+    if TERM in (c1.kind, c2.kind) or c1.target != c2.target:
+        return False
+    if c1.kind == DECIDE and c2.kind == DECIDE:
+        return c1.value != c2.value and not policy.decisions[c1.target].ordered
+    return {c1.kind, c2.kind} in ({MUST, MUST_NOT}, {MAY, MUST_NOT})
+
+
+class RulingsQuery:
+    """The policy compiled once; per-case questions answered incrementally."""
+
+    def __init__(self, policy: PolicySet):
+        self.policy = policy
+        self.fast = _Copy(policy, z3.SolverFor("QF_FD"), "", tracked=False)
+        self.solver = z3.SolverFor("QF_FD")
+        self.main = _Copy(policy, self.solver, "t.", tracked=True)
+        self.outcomes = sorted(self.main.atoms)
+        self._vars = [self.fast.atoms[k] for k in self.outcomes]
+        self._var_vector = z3.AstVector(ctx=self.fast.solver.ctx)
+        self._negations = [z3.Not(v) for v in self._vars]      # kept alive: ids are stable
+        self._literal_ids = {}
+        for key, var, neg in zip(self.outcomes, self._vars, self._negations):
+            self._var_vector.push(var)
+            self._literal_ids[var.get_id()] = (key, True)
+            self._literal_ids[neg.get_id()] = (key, False)
+        self._tracker_list = [self.main.trackers[k] for k in sorted(self.main.trackers)]
+        self._lits: dict[tuple, z3.BoolRef] = {}
+        self._premise_of: dict[int, tuple[str, object]] = {
+            t.get_id(): k for k, t in self.main.trackers.items()}
+        self._pair = None
+
+    # ------------------------------------------------------------ all readings in one call
+    MAX_MULTI = 8
+
+    def _build_multi(self) -> None:
+        """One solver holding a copy of the rules per reading, sharing the facts.
+
+        Valid only when no assumption mentions an interpretation (then admissibility does
+        not depend on the reading); otherwise ``decide_all`` falls back to one call per reading.
+        """
+        p = self.policy
+        names = sorted(p.interpretations)
+        mentions = any(_mentions(a.expr, set(names)) for a in p.assumptions)
+        self._multi = None
+        if not names or mentions or 2 ** len(names) > self.MAX_MULTI:
+            return
+        solver = z3.SolverFor("QF_FD")
+        base = _Copy(p, solver, "m.", tracked=False, reading={n: True for n in names})
+        copies = {}
+        for values in product((True, False), repeat=len(names)):
+            reading = tuple(zip(names, values))
+            copies[reading] = base if all(values) else _Copy(
+                p, solver, "m" + "".join("1" if v else "0" for v in values) + ".", False,
+                facts=base.facts, reading=dict(reading))
+        vector = z3.AstVector(ctx=solver.ctx)
+        ids, keep = {}, []
+        for reading, copy in copies.items():
+            for key in self.outcomes:
+                var = copy.atoms[key]
+                neg = z3.Not(var)
+                keep += [var, neg]
+                vector.push(var)
+                ids[var.get_id()] = (reading, key, True)
+                ids[neg.get_id()] = (reading, key, False)
+        self._multi = (solver, base, copies, vector, ids, keep)
+
+    def decide_all(self, facts) -> dict[tuple, dict] | None:
+        """{reading: fixed outcomes} for every reading, in one call when possible (None: inadmissible)."""
+        if not hasattr(self, "_multi"):
+            self._build_multi()
+        if self._multi is None:
+            names = sorted(self.policy.interpretations)
+            out = {}
+            for values in product((True, False), repeat=len(names)):
+                reading = tuple(zip(names, values))
+                fixed = self.decide(facts, reading)
+                if fixed is not None:
+                    out[reading] = fixed
+            return out or None
+        solver, base, copies, vector, ids, _ = self._multi
+        lits = [self.fact_literal(n, v, base) for n, v in facts]
+        result = self._consequences(solver, lits, vector)
+        if result is None:
+            return None
+        out = {reading: {} for reading in copies}
+        for lit_id in result:
+            reading, key, value = ids[lit_id]
+            out[reading][key] = value
+        return out
+
+    @staticmethod
+    def _consequences(solver, literals, vector) -> list[int] | None:
+        """Ids of the literals fixed by ``literals`` (raw API: z3py's wrappers cost ~5x the solving)."""
+        ctx = solver.ctx.ref()
+        assumptions = z3.AstVector(ctx=solver.ctx)
+        for lit in literals:
+            Z3.Z3_ast_vector_push(ctx, assumptions.vector, lit.as_ast())
+        result = z3.AstVector(ctx=solver.ctx)
+        status = Z3.Z3_solver_get_consequences(ctx, solver.solver, assumptions.vector, vector.vector, result.vector)
+        if status == Z3.Z3_L_FALSE:
+            return None
+        if status != Z3.Z3_L_TRUE:
+            raise RuntimeError(f"solver answered unknown: {solver.reason_unknown()}")
+        vec = result.vector                     # unchecked C calls: the vector holds implications
+        get, arg, ident = (_raw(Z3.Z3_ast_vector_get), _raw(Z3.Z3_get_app_arg), _raw(Z3.Z3_get_ast_id))
+        return [ident(ctx, arg(ctx, get(ctx, vec, i), 1)) for i in range(Z3.Z3_ast_vector_size(ctx, vec))]
+
+    # ------------------------------------------------------------ literals
+    def fact_literal(self, name: str, value, copy: _Copy | None = None):
+        copy = copy or self.main
+        key = (copy.prefix, name, value)
+        lit = self._lits.get(key)
+        if lit is None:
+            var = copy.facts[name]
+            t = self.policy.facts[name].type
+            if isinstance(t, BoolType):
+                lit = var if value else z3.Not(var)
+            else:
+                number = t.labels.index(value) if isinstance(t, EnumType) else value
+                lit = z3.Bool(f"{copy.prefix}is:{name}={value}")
+                copy.solver.add(z3.Implies(lit, var == number))
+            self._lits[key] = lit
+            if copy is self.main:
+                self._premise_of[lit.get_id()] = (FACT, (name, value))
+        return lit
+
+    def reading_literal(self, name: str, value: bool, copy: _Copy | None = None):
+        copy = copy or self.main
+        var = copy.interps[name]
+        lit = var if value else z3.Not(var)
+        if copy is self.main:
+            self._premise_of[lit.get_id()] = (READING, (name, value))
+        return lit
+
+    def case_literals(self, facts, readings, copy: _Copy | None = None) -> list:
+        return ([self.fact_literal(n, v, copy) for n, v in facts]
+                + [self.reading_literal(n, v, copy) for n, v in readings])
+
+    def premise_literal(self, kind: str, item):
+        if kind in (RULE, ASSUMPTION):
+            return self.main.trackers[(kind, item)]
+        if kind == FACT:
+            return self.fact_literal(*item)
+        return self.reading_literal(*item)
+
+    # ------------------------------------------------------------ fast path
+    def decide(self, facts, readings) -> dict[tuple, bool] | None:
+        """Every outcome fixed by the case: {outcome: value}; None when inadmissible."""
+        result = self._consequences(self.fast.solver, self.case_literals(facts, readings, self.fast),
+                                    self._var_vector)
+        if result is None:
+            return None
+        return dict(self._literal_ids[i] for i in result)
+
+    def decide_naive(self, facts, readings) -> dict[tuple, bool] | None:
+        """The same answer with two satisfiability checks per outcome (the baseline)."""
+        solver = self.fast.solver
+        base = self.case_literals(facts, readings, self.fast)
+        if solver.check(base) == z3.unsat:
+            return None
+        out = {}
+        for key, var in zip(self.outcomes, self._vars):
+            can_hold = solver.check(base + [var]) == z3.sat
+            can_fail = solver.check(base + [z3.Not(var)]) == z3.sat
+            if can_hold != can_fail:
+                out[key] = can_hold
+        return out
+
+    # ------------------------------------------------------------ proofs
+    def core(self, facts, readings, goal: tuple | None = None, holds: bool = True) -> list[tuple[str, object]]:
+        """A minimal set of premises under which ``goal`` cannot fail (None goal: inadmissibility)."""
+        items = ([(k[0], k[1]) for k in sorted(self.main.trackers)]
+                 + [(FACT, f) for f in facts] + [(READING, r) for r in readings])
+        extra = []
+        if goal is not None:
+            var = self.main.atoms[goal]
+            extra = [z3.Not(var) if holds else var]
+        lits = [self.premise_literal(k, i) for k, i in items]
+        if self.solver.check(lits + extra) != z3.unsat:
+            raise ValueError("not forced: the premises do not decide the goal")
+        core_ids = {c.get_id() for c in self.solver.unsat_core()}
+        kept = [(k, i) for (k, i), lit in zip(items, lits) if lit.get_id() in core_ids]
+        index = 0
+        while index < len(kept):                      # deletion: keep only what is needed
+            trial = kept[:index] + kept[index + 1:]
+            if self.solver.check([self.premise_literal(k, i) for k, i in trial] + extra) == z3.unsat:
+                ids = {c.get_id() for c in self.solver.unsat_core()}
+                # premises already shown necessary lie in every core, so ``index`` stays valid
+                kept = [(k, i) for k, i in trial if self.premise_literal(k, i).get_id() in ids]
+            else:
+                index += 1
+        return kept
+
+    def check_premises(self, premises: list[tuple[str, object]], goal: tuple, holds: bool) -> str:
+        """z3's answer ("unsat" = forced) for exactly these premises and the negated goal."""
+        var = self.main.atoms[goal]
+        lits = [self.premise_literal(k, i) for k, i in premises] + [z3.Not(var) if holds else var]
+        return str(self.solver.check(lits))
+
+    # ------------------------------------------------------------ completions
+    def completion(self, facts, readings, goal: tuple, holds: bool) -> dict[str, object] | None:
+        """A complete admissible case extending the known facts where ``goal`` is ``holds``.
+
+        Deterministic: unknown facts are fixed in name order, each to its neutral default
+        (false, first label, lower bound) when possible, else to the least value possible.
+        """
+        var = self.main.atoms[goal]
+        fixed = self._tracker_list + self.case_literals(facts, readings) + [var if holds else z3.Not(var)]
+        if self.solver.check(fixed) != z3.sat:
+            return None
+        known = dict(facts)
+        result = dict(known)
+        for name in sorted(self.policy.facts):
+            if name in known:
+                continue
+            for value in self._candidates(name, fixed):
+                lit = self.fact_literal(name, value)
+                if self.solver.check(fixed + [lit]) == z3.sat:
+                    fixed.append(lit)
+                    result[name] = value
+                    break
+        return result
+
+    def _candidates(self, name: str, fixed: list):
+        t = self.policy.facts[name].type
+        if isinstance(t, BoolType):
+            yield from (False, True)
+        elif isinstance(t, EnumType):
+            yield from t.labels
+        else:
+            var, lo, hi = self.main.facts[name], t.lo, t.hi
+            while lo < hi:                                 # least feasible value, by bisection
+                mid = (lo + hi) // 2
+                if self.solver.check(fixed + [self._at_most(name, mid)]) == z3.sat:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            yield lo
+
+    def _at_most(self, name: str, bound: int):
+        key = ("<=", name, bound)
+        lit = self._lits.get(key)
+        if lit is None:          # QF_FD takes only Boolean constants as assumptions
+            lit = self._lits[key] = z3.Bool(f"le:{name}<={bound}")
+            self.solver.add(z3.Implies(lit, self.main.facts[name] <= bound))
+        return lit
+
+    # ------------------------------------------------------------ deciding sets
+    def deciding_sets(self, facts, readings, goal: tuple, candidates: list[str],
+                      max_size: int = 3, budget: int = 200) -> list[tuple[str, ...]]:
+        """Smallest sets of unknown facts whose values, whatever they are, decide ``goal``."""
+        solver, a, b, select = self._pair_solver()
+        base = ([self.fact_literal(n, v, a) for n, v in facts] + [self.fact_literal(n, v, b) for n, v in facts]
+                + [self.reading_literal(n, v, a) for n, v in readings]
+                + [self.reading_literal(n, v, b) for n, v in readings]
+                + [a.atoms[goal], z3.Not(b.atoms[goal])])
+        if solver.check(base + [select[n] for n in candidates]) != z3.unsat:
+            return []
+        found: list[tuple[str, ...]] = []
+        for size in range(1, min(max_size, len(candidates)) + 1):
+            for subset in combinations(sorted(candidates), size):
+                if budget <= 0:
+                    return found or [self._shrink(solver, base, sorted(candidates), select)]
+                budget -= 1
+                if solver.check(base + [select[n] for n in subset]) == z3.unsat:
+                    found.append(subset)
+            if found:
+                return found
+        return [self._shrink(solver, base, sorted(candidates), select)]
+
+    @staticmethod
+    def _shrink(solver, base, names, select) -> tuple[str, ...]:
+        """A deletion-minimal deciding set, when no small one exists."""
+        kept = list(names)
+        for name in list(names):
+            trial = [n for n in kept if n != name]
+            if solver.check(base + [select[n] for n in trial]) == z3.unsat:
+                kept = trial
+        return tuple(kept)
+
+    def _pair_solver(self):
+        if self._pair is None:
+            solver = z3.SolverFor("QF_FD")
+            a = _Copy(self.policy, solver, "a.", tracked=False)
+            b = _Copy(self.policy, solver, "b.", tracked=False)
+            select = {}
+            for name in sorted(self.policy.facts):
+                s = select[name] = z3.Bool(f"same:{name}")
+                solver.add(z3.Implies(s, a.facts[name] == b.facts[name]))
+            self._pair = (solver, a, b, select)
+        return self._pair

@@ -1,0 +1,149 @@
+"""Solver sessions over an Encoding, with three-valued results and time limits.
+
+One ``EngineSolver`` asserts the domain and the definitions once; every query is a
+fresh literal ``q`` with ``q -> formula`` asserted and ``q`` assumed, so the solver and
+everything it learned are reused (no re-encoding, no push/pop).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import z3
+
+from .encode import Encoding
+
+PROVEN, REFUTED, UNKNOWN = "proven", "refuted", "unknown"
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Result:
+    """A three-valued answer.
+
+    ``prove(claim)``: PROVEN iff no admissible case violates ``claim`` (``core`` names the
+    tracked constraints the proof needs); REFUTED with ``model`` (a case violating it);
+    UNKNOWN with ``reason`` (timeout, incompleteness).
+    ``exists(cond)`` = ``prove(Not(cond))``: REFUTED(model) means a case with ``cond``
+    exists (the model is one); PROVEN means no admissible case has ``cond``.
+    """
+
+    status: str
+    model: Optional[z3.ModelRef] = field(default=None, compare=False)
+    reason: Optional[str] = None
+    core: tuple[str, ...] = ()
+
+    @property
+    def proven(self) -> bool:
+        return self.status == PROVEN
+
+    @property
+    def refuted(self) -> bool:
+        return self.status == REFUTED
+
+    @property
+    def unknown(self) -> bool:
+        return self.status == UNKNOWN
+
+
+class EngineSolver:
+    """A reusable solver over one Encoding.
+
+    ``track_rules``: each rule's definitions are guarded by its tracking literal
+    (``enc.rules[r].track``) and those literals are assumed on every check, so unsat cores
+    and consequences name the rules they rest on. ``track_assumptions``: each assumption is
+    guarded by its literal (``assume:NAME``), likewise assumed. ``reading`` fixes
+    interpretations (others stay free). Every check runs under ``timeout_ms``.
+    """
+
+    def __init__(self, enc: Encoding, reading: dict[str, bool] | None = None, *,
+                 logic: str = "QF_FD", timeout_ms: int = DEFAULT_TIMEOUT_MS,
+                 track_rules: bool = False, track_assumptions: bool = True,
+                 minimize_cores: bool = False):
+        self.enc = enc
+        self.solver = z3.SolverFor(logic) if logic else z3.Solver()
+        self.solver.set("timeout", int(timeout_ms))
+        if minimize_cores:
+            self.solver.set("core.minimize", True)
+        self.tracked: list[z3.BoolRef] = []    # literals assumed on every check
+        self._names: dict[str, str] = {}       # literal name -> constraint name
+        for c in enc.domain:
+            self.solver.add(c.constraint)
+        for c in enc.definitions:
+            self.solver.add(z3.Implies(c.literal, c.constraint) if track_rules and c.literal is not None
+                            else c.constraint)
+        if track_rules:
+            for rid, v in enc.rules.items():
+                self._track(v.track, f"rule:{rid}")
+        for c in enc.assumptions:
+            if track_assumptions:
+                self.solver.add(z3.Implies(c.literal, c.constraint))
+                self._track(c.literal, c.name)
+            else:
+                self.solver.add(c.constraint)
+        self.reading = dict(reading or {})
+        self._queries = 0
+        self._pins: dict[tuple, z3.BoolRef] = {}
+
+    def _track(self, literal: z3.BoolRef, name: str) -> None:
+        self.tracked.append(literal)
+        self._names[str(literal)] = name
+
+    # ------------------------------------------------------------ basics
+    def base(self) -> list[z3.BoolRef]:
+        """The literals assumed on every check: tracking literals and the reading."""
+        return self.tracked + self.enc.reading_literals(self.reading)
+
+    def literal(self, formula: z3.BoolRef) -> z3.BoolRef:
+        """A fresh literal q with ``q -> formula`` asserted: assume q to ask about formula."""
+        self._queries += 1
+        q = z3.Bool(f"query:{self._queries}")
+        self.solver.add(z3.Implies(q, formula))
+        return q
+
+    def pin(self, fact: str, value) -> z3.BoolRef:
+        """A literal standing for ``fact = value`` (usable as an assumption in QF_FD)."""
+        key = (fact, value)
+        if key not in self._pins:
+            lit = self.enc.fact_literal(fact, value)
+            if not z3.is_const(lit) and not (z3.is_not(lit) and z3.is_const(lit.arg(0))):
+                q = z3.Bool(f"pin:{fact}={value}")
+                self.solver.add(q == lit)
+                lit = q
+            self._pins[key] = lit
+        return self._pins[key]
+
+    def check(self, assumptions: Iterable[z3.BoolRef] = ()) -> Result:
+        """Satisfiability of the admissible cases with ``assumptions`` (literals).
+        REFUTED(model) = sat, PROVEN(core) = unsat, UNKNOWN(reason)."""
+        r = self.solver.check(*self.base(), *assumptions)
+        if r == z3.sat:
+            return Result(REFUTED, self.solver.model())
+        if r == z3.unsat:
+            core = tuple(sorted(self._names.get(str(c), str(c)) for c in self.solver.unsat_core()))
+            return Result(PROVEN, core=core)
+        return Result(UNKNOWN, reason=self.solver.reason_unknown() or "unknown")
+
+    # ------------------------------------------------------------ queries
+    def exists(self, condition: z3.BoolRef, assumptions: Iterable[z3.BoolRef] = ()) -> Result:
+        """REFUTED(model) iff some admissible case satisfies ``condition``; PROVEN iff none."""
+        return self.check([self.literal(condition), *assumptions])
+
+    def prove(self, claim: z3.BoolRef, assumptions: Iterable[z3.BoolRef] = ()) -> Result:
+        """PROVEN iff ``claim`` holds in every admissible case (unsat iff no admissible
+        case violates it); REFUTED(model) gives a counterexample."""
+        return self.exists(z3.Not(claim), assumptions)
+
+    def consistent(self) -> Result:
+        """REFUTED(model) iff there is an admissible case; PROVEN(core) iff the assumptions
+        (and types) contradict each other, ``core`` naming the assumptions involved."""
+        return self.check()
+
+    def consequences(self, assumptions: list[z3.BoolRef], atoms: list[z3.BoolRef]):
+        """``z3.Solver.consequences`` with the base literals added to ``assumptions``
+        (all must be literals: use ``pin`` for facts). Returns (status, implications)."""
+        return self.solver.consequences(self.base() + list(assumptions), atoms)
+
+    def name_of(self, literal: z3.BoolRef) -> str:
+        """The constraint name a tracked literal stands for."""
+        return self._names.get(str(literal), str(literal))

@@ -1,0 +1,75 @@
+"""Findings as JSON: the versioned schema ``verifier/findings`` (docs/output-format.md)."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..diagnostics.codes import lookup
+from .base import ReportInput, diagnostic_fingerprint, has_location, prepare, rel_path
+
+SCHEMA, VERSION = "verifier/findings", 1
+
+
+def _location(span) -> dict | None:
+    if not has_location(span):
+        return None
+    return {"file": span.file, "line": span.line, "column": span.column,
+            "end_line": span.end_line or span.line, "end_column": span.end_column or span.column}
+
+
+def _rule(ri: ReportInput, ref) -> dict:
+    return {"id": ref.id, "clauses": list(ref.clauses), "location": _location(ref.span),
+            "conclusion": ri.conclusion(ref.id) or None}
+
+
+def _reading(reading) -> dict:
+    return {name: value for name, value in reading}
+
+
+def finding_json(ri: ReportInput, f) -> dict:
+    """One finding as a JSON object (see docs/output-format.md, "finding")."""
+    return {
+        "code": f.code, "name": f.name, "severity": f.severity,
+        "message": f.message("en"), "message_zh": f.message("zh"),
+        "fingerprint": f.fingerprint, "subject": f.subject, "args": dict(f.args),
+        "location": _location(ri.location(f)),
+        "rules": [_rule(ri, r) for r in f.rules],
+        "related": [_rule(ri, r) for r in f.related],
+        "clauses": list(ri.clauses_of(f)),
+        "core": list(f.core),
+        "witness": None if f.witness is None else {n: v for n, v in f.witness},
+        "witness_reading": _reading(f.witness_reading),
+        "readings": [_reading(r) for r in f.readings],
+    }
+
+
+def diagnostic_json(d) -> dict:
+    """One load diagnostic (V-codes and others) as a JSON object."""
+    return {"code": d.code, "name": d.name, "severity": d.severity,
+            "message": d.message("en"), "message_zh": d.message("zh"), "hint": d.hint,
+            "fingerprint": diagnostic_fingerprint(d), "args": dict(d.args),
+            "location": _location(d.span)}
+
+
+def payload(ri: ReportInput) -> dict:
+    """The whole document as a dict (before serialisation)."""
+    codes: dict[str, int] = {}
+    for x in (*ri.findings, *ri.diagnostics):
+        codes[x.code] = codes.get(x.code, 0) + 1
+    return {
+        "schema": SCHEMA, "version": VERSION,
+        "tool": {"name": "verifier", "version": __version__},
+        "documents": [{"id": d.id, "title": d.title, "file": rel_path(d.span.file) if has_location(d.span) else None}
+                      for d in ri.documents],
+        "readings": None if ri.readings is None else [_reading(r) for r in ri.readings],
+        "diagnostics": [diagnostic_json(d) for d in ri.diagnostics],
+        "findings": [finding_json(ri, f) for f in ri.findings],
+        "summary": {"counts": ri.counts(), "codes": codes, "loaded": ri.policy is not None},
+        "codes": {c: {"name": lookup(c).name, "severity": lookup(c).severity} for c in sorted(codes)},
+    }
+
+
+def render_json(result, loaded=None, colour: bool = False) -> str:
+    """The ``verifier/findings`` v1 JSON document (``colour`` is ignored)."""
+    ri = prepare(result, loaded)
+    return json.dumps(payload(ri), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

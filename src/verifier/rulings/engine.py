@@ -1,0 +1,245 @@
+"""Verdicts on partial cases (docs/semantics.md, "Rulings on partial cases").
+
+``RulingEngine(policy)`` compiles the policy once; ``statuses(case)`` is the fast path
+(one ``consequences`` call per reading), ``rule(case)`` adds proofs (minimal cores, each
+re-checked by cvc5 on an obligation printed from the model), completions for OPEN
+verdicts (replayed through ``verifier.evaluate``) and what to investigate next.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import product
+
+from ..cases import Case
+from ..certificates import Premises, SmtPrinter, check_smt2, content_hash
+from ..diagnostics import diag
+from ..model import DECIDE, MAY, MUST, Span
+from .deps import Cone, names_in
+from .model import (DISCRETION, OPEN, PROVEN, REFUTED, OutcomeRuling, Proof, Ruling, Verdict,
+                    outcome_sort_key, outcome_text)
+
+INTERNAL = ("discretion", "discretion_on")
+
+
+class RulingEngine:
+    """One compiled policy; rulings for any number of cases."""
+
+    def __init__(self, policy, certify: bool = True):
+        from ..logic.rulings_query import RulingsQuery
+
+        self.policy = policy
+        self.query = RulingsQuery(policy)
+        self.printer = SmtPrinter(policy)
+        self.cone = Cone(policy)
+        self.certify = certify
+        self.outcomes = sorted((o for o in self.query.outcomes if o[0] not in INTERNAL), key=outcome_sort_key)
+        self._combos: dict[tuple, list] = {}
+        interps = set(policy.interpretations)
+        self._assumption_interps = frozenset(
+            n for a in policy.assumptions for k, n in names_in(a.expr) if n in interps)
+        self._multi_ok = not self._assumption_interps and 2 ** len(interps) <= self.query.MAX_MULTI
+        self._sensitive = {}
+        for o in self.query.outcomes:       # internal atoms too: DISCRETION reads them
+            names = frozenset(self.cone.of(o)[0] & interps)
+            if names:
+                self._sensitive[o] = names
+
+    # ------------------------------------------------------------ readings
+    def readings_of(self, case: Case) -> list[tuple]:
+        """Every combination of readings: the case's own, and both for the others."""
+        key = case.readings
+        if key not in self._combos:
+            given = dict(key)
+            free = sorted(n for n in self.policy.interpretations if n not in given)
+            self._combos[key] = [tuple(sorted({**given, **dict(zip(free, values))}.items()))
+                                 for values in product((True, False), repeat=len(free))]
+        return self._combos[key]
+
+    # ------------------------------------------------------------ fast path
+    def statuses(self, case: Case) -> dict[tuple, dict[tuple, str]] | None:
+        """{reading: {outcome: status}} for the admissible readings; None if none is admissible.
+
+        One ``consequences`` call when the readings are fixed. Otherwise one call with the
+        open interpretations left free; then one call per combination of just those open
+        interpretations that can still change an undecided outcome (or admissibility).
+        """
+        combos = self.readings_of(case)
+        if len(combos) == 1:
+            fixed = self.query.decide(case.facts, combos[0])
+            return None if fixed is None else {combos[0]: self._table(fixed)}
+        if self._multi_ok:
+            tables = self.query.decide_all(case.facts)      # every reading in one call
+            if tables is None:
+                return None
+            given = set(case.readings)
+            return {r: self._table(fixed) for r, fixed in tables.items() if given <= set(r)} or None
+        fixed = self.query.decide(case.facts, case.readings)
+        if fixed is None:
+            return None
+        open_names = set(self.policy.interpretations) - set(dict(case.readings))
+        relevant = set(self._assumption_interps)
+        for o, names in self._sensitive.items():
+            if o not in fixed:
+                relevant |= names
+        relevant = sorted(relevant & open_names)
+        if not relevant:
+            table = self._table(fixed)
+            return {r: table for r in combos}
+        out = {}
+        for values in product((True, False), repeat=len(relevant)):
+            part = dict(zip(relevant, values))
+            sub = self.query.decide(case.facts, tuple(sorted({**dict(case.readings), **part}.items())))
+            if sub is None:
+                continue
+            table = self._table(sub)
+            for r in combos:
+                if all(dict(r)[n] == v for n, v in part.items()):
+                    out[r] = table
+        return out or None
+
+    def _table(self, fixed: dict) -> dict[tuple, str]:
+        table = {}
+        for o in self.outcomes:
+            v = fixed.get(o)
+            table[o] = OPEN if v is None else PROVEN if v else REFUTED
+        for o in self.outcomes:
+            kind, target, value = o
+            if kind == MAY and fixed.get(o) is True and fixed.get((MUST, target, None)) is False:
+                table[o] = DISCRETION
+            elif kind == DECIDE and fixed.get(("discretion_on", target, None)) is True and all(
+                    fixed.get((DECIDE, target, x)) is False for x in self.policy.decisions[target].alternatives):
+                table[o] = DISCRETION
+        return table
+
+    # ------------------------------------------------------------ full ruling
+    def rule(self, case: Case, explain: bool = True, only=None) -> Ruling:
+        """The ruling on a case: verdicts, proofs, certificates, completions, open ends.
+
+        ``explain=False`` gives statuses only; ``only`` limits the explanations to some outcomes.
+        """
+        combos = self.readings_of(case)
+        tables, excluded = {}, []
+        for reading in combos:
+            fixed = self.query.decide(case.facts, reading)
+            if fixed is None:
+                excluded.append((reading, tuple(self.query.core(case.facts, reading))))
+            else:
+                tables[reading] = (fixed, self._table(fixed))
+        if not tables:
+            return Ruling(case, (), tuple(excluded), (), tuple(self._contradiction(case, excluded)))
+        diagnostics = []
+        outcomes = []
+        for o in self.outcomes:
+            verdicts = []
+            # the verdict depends on the reading only through the interpretations in its cone:
+            # readings that agree there share one explanation
+            shared: dict[tuple, Verdict] = {}
+            interps = self._status_interps(o)
+            for reading, (fixed, table) in tables.items():
+                key = (table[o], tuple(x for x in reading if x[0] in interps))
+                if key not in shared:
+                    shared[key] = self._verdict(case, reading, o, table[o],
+                                                explain and (only is None or o in only), diagnostics)
+                verdicts.append(replace(shared[key], reading=reading))
+            outcomes.append(OutcomeRuling(o, tuple(verdicts)))
+        return Ruling(case, tuple(tables), tuple(excluded), tuple(outcomes), tuple(diagnostics))
+
+    def _status_interps(self, o) -> frozenset[str]:
+        """Interpretations that can change the status of ``o`` (DISCRETION looks at siblings)."""
+        kind, target, _ = o
+        related = [o]
+        if kind == DECIDE:
+            related = [(DECIDE, target, x) for x in self.policy.decisions[target].alternatives]
+            related += [k for k in self.query.outcomes if k == ("discretion_on", target, None)]
+        elif kind == MAY:
+            related.append((MUST, target, None))
+        names = set().union(*(self.cone.of(x)[0] for x in related))
+        return frozenset(names & set(self.policy.interpretations))
+
+    def _verdict(self, case, reading, o, status, explain, diagnostics) -> Verdict:
+        if not explain:
+            return Verdict(o, reading, status)
+        if status in (PROVEN, REFUTED):
+            return Verdict(o, reading, status, proof=self.prove(case, reading, o, status == PROVEN, diagnostics))
+        if status == DISCRETION:
+            target = o[1]
+            ds = [d for d in sorted(self.policy.discretions, key=lambda d: d.id) if d.target == target]
+            return Verdict(o, reading, status, makers=tuple(sorted({d.maker for d in ds})),
+                           discretions=tuple(d.id for d in ds))
+        holds = self.query.completion(case.facts, reading, o, True)
+        fails = self.query.completion(case.facts, reading, o, False)
+        _replay(self.policy, holds, reading, o, True)
+        _replay(self.policy, fails, reading, o, False)
+        known = dict(case.facts)
+        candidates = sorted(n for n in self.cone.of(o)[0] if n in self.policy.facts and n not in known)
+        sets = self.query.deciding_sets(case.facts, reading, o, candidates)
+        return Verdict(o, reading, OPEN, holds_in=tuple(sorted(holds.items())),
+                       fails_in=tuple(sorted(fails.items())), investigate=tuple(sets))
+
+    def prove(self, case, reading, o, holds: bool, diagnostics: list) -> Proof:
+        """A minimal core for the verdict, z3's answer on it and cvc5's on the printed obligation."""
+        core = self.query.core(case.facts, reading, o, holds)
+        premises = _premises(core)
+        z3_answer = self.query.check_premises(core, o, holds)
+        if not self.certify:
+            return Proof(tuple(core), z3_answer)
+        text = self.printer.obligation(o, holds, premises, _claim(o, reading))
+        cvc5_answer = check_smt2(text)
+        if cvc5_answer != z3_answer:
+            diagnostics.append(diag("C507", Span(case.source, 1, 1), question=_claim(o, reading),
+                                    z3=z3_answer, cvc5=cvc5_answer,
+                                    hint="an encoder disagrees with the certificate printer; this is a bug"))
+        return Proof(tuple(core), z3_answer, cvc5_answer, content_hash(text), text)
+
+    def _contradiction(self, case: Case, excluded) -> list:
+        """C506 for each assumption in the core of the (first) inadmissible reading."""
+        _, core = excluded[0]
+        facts = [item for kind, item in core if kind == "fact"]
+        span = case.span_of(facts[0][0]) if facts else Span(case.source, 1, 1)
+        given = ", ".join(f"{n} = {_show(v)}" for n, v in facts) or "the readings"
+        assumptions = {a.name: a for a in self.policy.assumptions}
+        out = []
+        for kind, name in core:
+            if kind != "assumption":
+                continue
+            a = assumptions[name]
+            cites = ", ".join(a.meta.cites) or "no clause"
+            quotes = " ".join(f"{c}「{self.policy.clauses[c].text}」" for c in a.meta.cites
+                              if c in self.policy.clauses)
+            out.append(diag("C506", span, name=name, clauses=cites,
+                            hint=f"{given} cannot hold together with assumption {name}"
+                                 + (f" — {quotes}" if quotes else "")))
+        if not out:
+            out.append(diag("C506", span, name="(readings)", clauses="-",
+                            hint=f"{given} admit no reading of the interpretations"))
+        return out
+
+
+def _premises(core) -> Premises:
+    return Premises(
+        rules=tuple(sorted(i for k, i in core if k == "rule")),
+        assumptions=tuple(sorted(i for k, i in core if k == "assumption")),
+        facts=tuple(sorted(i for k, i in core if k == "fact")),
+        readings=tuple(sorted(i for k, i in core if k == "reading")))
+
+
+def _claim(o, reading) -> str:
+    text = outcome_text(o, "en")
+    if reading:
+        text += " [reading: " + ", ".join(f"{n}={str(v).lower()}" for n, v in reading) + "]"
+    return text
+
+
+def _show(v) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
+def _replay(policy, complete: dict | None, reading, o, expected: bool) -> None:
+    """Re-check a completion with the plain evaluator; a mismatch is a bug, so it raises."""
+    if complete is None:
+        raise AssertionError(f"no completion for an OPEN verdict on {o}")
+    from ..evaluate import Atom, evaluate
+
+    result = evaluate(policy, complete, dict(reading))
+    if not result.admissible or result.atoms[Atom(*o)] != expected:
+        raise AssertionError(f"evaluator disagrees with the solver on {o} in {complete}")

@@ -1,0 +1,184 @@
+"""The renderers (text, JSON, Markdown) on small hand-made policies and hand-built findings."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from helpers import check_ok
+from verifier.analysis import Finding, RuleRef
+from verifier.diagnostics import diag
+from verifier.load import Loaded, load_policy
+from verifier.model.nodes import Span
+from verifier.report import FORMATS, SCHEMA, VERSION, render, render_json, render_markdown, render_text
+from verifier.report.base import prepare, rel_path
+from verifier.report.story import story_en, story_zh
+
+POLICY = """
+文档 T 标题 "测试办法"
+条款 T-1 "干部在处置突发事件中出现失误的,可以予以容错。"
+条款 T-2 "造成重大损失的,不得予以容错。"
+事实 突发事件 : 布尔 标签 "在处置突发事件中出现失误" 英文 "erred while handling an emergency" 依据 T-1
+事实 重大损失 : 布尔 标签 "造成重大损失" 英文 "caused a major loss" 依据 T-2
+事实 等级 : 枚举 {低, 高} 标签 "事故等级"
+动作 予以容错 标签 "予以容错"
+规则 R-1 依据 T-1 如果 突发事件 那么 可以 予以容错
+规则 R-2 依据 T-2 如果 重大损失 或者 等级 = 高 那么 不得 予以容错
+命题 P-1 依据 T-2 : 重大损失 蕴含 并非 可以 予以容错
+"""
+
+
+def span(line: int) -> Span:
+    return Span("t0.policy", line, 1, line, 20)
+
+
+R1 = RuleRef("R-1", ("T-1",), span(9))
+R2 = RuleRef("R-2", ("T-2",), span(10))
+CONFLICT = Finding("A401", (R1, R2), None, (("rules", "R-1, R-2"),),
+                   (("突发事件", True), ("重大损失", True), ("等级", "低")), (), ((),), span=span(9))
+REFUTED = Finding("A409", (), "P-1", (("name", "P-1"),),
+                  (("突发事件", True), ("重大损失", False), ("等级", "高")), (), ((),), span=span(11))
+DEAD = Finding("A406", (RuleRef("R-9", (), span(3)),), None, (("name", "R-9"),), span=span(3))
+FINDINGS = [REFUTED, CONFLICT]
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return check_ok(POLICY)
+
+
+@pytest.fixture(scope="module")
+def loaded(policy):
+    return Loaded(policy, (diag("V300", Span("t0.policy", 6, 1), name="等级"),), {}, policy.documents)
+
+
+def test_text_groups_by_clause_and_shows_witness(policy, loaded):
+    out = render_text(FINDINGS, loaded)
+    assert out.index("T-1  干部") < out.index("error[A401]") < out.index("T-2  造成") < out.index("[A409]")
+    assert "t0.policy:9:1: error[A401] rules R-1, R-2 can apply together" in out
+    assert "R-1 (T-1) t0.policy:9  then may 予以容错" in out
+    assert "R-2 (T-2) t0.policy:10  then must not 予以容错" in out
+    assert "突发事件 = true  # 在处置突发事件中出现失误" in out
+    assert "等级 = 高  # 事故等级" in out           # non-default enum shown
+    assert "等级 = 低" not in out                 # default value hidden
+    assert "readings: all readings (no interpretations)" in out
+    assert "warning[V300]" in out
+    assert out.rstrip().endswith("2 findings, 1 diagnostics: 2 errors, 1 warnings, 0 notes")
+    assert "\033[" not in out
+
+
+def test_text_colour_only_when_asked(loaded):
+    assert "\033[31merror\033[0m" in render_text(FINDINGS, loaded, colour=True)
+    assert "\033[" not in render(fmt="text", result=FINDINGS, loaded=loaded, colour=False)
+
+
+def test_text_lang(loaded):
+    assert "规则 R-1, R-2 可同时适用" not in render_text([CONFLICT], loaded, lang="en")
+    assert "规则 R-1, R-2 可同时适用" in render_text([CONFLICT], loaded, lang="zh")
+
+
+def test_findings_without_policy_and_without_clause():
+    out = render_text([DEAD, CONFLICT], None)
+    assert "(no clause)" in out and "warning[A406] rule R-9 can never apply" in out
+    assert "重大损失 = true" in out and "等级 = 低" in out    # no policy: every fact shown
+    md = render_markdown([DEAD], None)
+    assert "### (no clause)" in md
+
+
+def test_json_schema(loaded):
+    doc = json.loads(render_json(FINDINGS, loaded))
+    assert doc["schema"] == SCHEMA == "verifier/findings" and doc["version"] == VERSION == 1
+    assert set(doc) == {"schema", "version", "tool", "documents", "readings", "diagnostics",
+                        "findings", "summary", "codes"}
+    assert [f["code"] for f in doc["findings"]] == ["A401", "A409"]
+    f = doc["findings"][0]
+    assert f["fingerprint"] == CONFLICT.fingerprint
+    assert f["witness"] == {"突发事件": True, "重大损失": True, "等级": "低"}
+    assert f["rules"][0] == {"id": "R-1", "clauses": ["T-1"], "conclusion": "may 予以容错",
+                             "location": {"file": "t0.policy", "line": 9, "column": 1,
+                                          "end_line": 9, "end_column": 20}}
+    assert f["clauses"] == ["T-1", "T-2"] and f["readings"] == [{}]
+    assert f["message_zh"].startswith("规则 R-1, R-2")
+    assert doc["diagnostics"][0]["code"] == "V300" and doc["diagnostics"][0]["location"]["line"] == 6
+    assert doc["summary"]["counts"] == {"error": 2, "warning": 1, "info": 0}
+    assert doc["documents"] == [{"id": "T", "title": "测试办法", "file": "t0.policy"}]
+
+
+def test_json_of_analysis_object(policy):
+    from verifier.analysis import analyse
+    a = analyse(policy)
+    doc = json.loads(render_json(a, policy))
+    assert doc["readings"] == [{}]
+    assert {f["code"] for f in doc["findings"]} >= {"A401", "A409"}
+    for f in doc["findings"]:
+        if f["witness"] is not None:
+            assert set(f["witness"]) == {"突发事件", "重大损失", "等级"}
+
+
+def test_markdown(loaded):
+    md = render_markdown(FINDINGS, loaded)
+    assert md.startswith("# verifier findings\n")
+    assert "**2 errors, 1 warnings, 0 notes**" in md
+    assert "## Load diagnostics" in md and "| `t0.policy:6` | warning | V300 |" in md
+    assert "### T-1 — 干部在处置突发事件中出现失误的,可以予以容错。" in md
+    assert "| R-1 | T-1 | `t0.policy:9` | may 予以容错 |  |" in md
+    assert "```\n突发事件 = true  # 在处置突发事件中出现失误\n重大损失 = true  # 造成重大损失\n" in md
+
+
+def test_broken_file_still_renders_every_format(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.policy").write_text("文档 X\n事实 a : 布尔\n规则 R-1 如果 b 那么 a\n", encoding="utf-8")
+    loaded = load_policy(["bad.policy"])
+    assert not loaded.ok
+    for fmt in FORMATS:
+        out = render(fmt, None, loaded)
+        assert "V" in out and str(tmp_path) not in out
+    doc = json.loads(render("json", None, loaded))
+    assert doc["findings"] == [] and doc["summary"]["loaded"] is False
+    assert all(d["location"]["file"] == "bad.policy" for d in doc["diagnostics"])
+
+
+def test_paths_are_relative(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    p = tmp_path / "sub" / "a.policy"
+    p.write_text(POLICY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    loaded = load_policy([str(p)])       # absolute path in, relative paths out
+    for fmt in FORMATS:
+        out = render(fmt, [], loaded)
+        assert str(tmp_path) not in out
+    assert rel_path(str(p)) == "sub/a.policy"
+    assert rel_path("<none>") == "<none>"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_deterministic(fmt, loaded):
+    a = render(fmt, FINDINGS, loaded)
+    b = render(fmt, list(reversed(FINDINGS)), loaded)
+    assert a == b and a.encode("utf-8") == render(fmt, FINDINGS, loaded).encode("utf-8")
+
+
+def test_unknown_format():
+    with pytest.raises(ValueError):
+        render("html", [], None)
+
+
+def test_story_zh_of_conflict_and_counterexample(loaded):
+    ri = prepare(FINDINGS, loaded)
+    s = story_zh(ri, ri.findings[0])
+    assert s.startswith("设想一名干部:在处置突发事件中出现失误,造成重大损失")
+    assert "同时满足 T-1 与 T-2" in s and "规则 R-1(依据 T-1)可以予以容错" in s
+    assert "不得予以容错" in s and "没有规定何者优先" in s
+    r = story_zh(ri, ri.findings[1])
+    assert r.startswith("反例:") and "事故等级为「高」" in r and "命题 P-1 不成立" in r
+    assert "erred while handling an emergency; caused a major loss" in story_en(ri, ri.findings[0])
+
+
+def test_readings_text(loaded):
+    reading_t, reading_f = (("解释甲", True),), (("解释甲", False),)
+    f = Finding("A406", (R1,), None, (("name", "R-1"),), readings=(reading_t,))
+    ri = prepare(type("A", (), {"findings": (f,), "readings": (reading_t, reading_f)})(), loaded)
+    assert ri.readings_text(ri.findings[0]) == "解释甲 = true"
+    g = Finding("A406", (R1,), None, (("name", "R-1"),), readings=(reading_t, reading_f))
+    assert ri.readings_text(g) == "all 2 readings"

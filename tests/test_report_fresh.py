@@ -1,0 +1,61 @@
+"""Generated files are fresh: docs/codes.md matches the registry; reports/ matches policy/."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+from verifier.cli import main
+from verifier.report import codes_markdown
+from verifier.diagnostics.codes import REGISTRY
+
+
+def test_codes_doc_is_fresh():
+    path = ROOT / "docs" / "codes.md"
+    assert path.is_file(), "docs/codes.md is missing: run `verifier report` in the repository root"
+    assert path.read_text(encoding="utf-8") == codes_markdown(), \
+        "docs/codes.md is stale: run `verifier report` (or `verifier report --no-codes` is not enough)"
+
+
+def test_codes_doc_lists_every_code():
+    text = codes_markdown()
+    for code, c in REGISTRY.items():
+        assert f"| {code} | `{c.name}` | {c.severity} |" in text
+
+
+def _policy_files() -> list[Path]:
+    return sorted((ROOT / "policy").rglob("*.policy"))
+
+
+@pytest.mark.skipif(not _policy_files(), reason="policy/ holds no .policy files yet (the encoder is still writing them)")
+def test_reports_are_fresh(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["report", "--check"]) == 0, "reports/ is stale: run `verifier report` and commit reports/"
+
+
+def test_report_check_detects_stale(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "a.policy").write_text(
+        '文档 A\n条款 A-1 "甲乙"\n事实 x : 布尔 依据 A-1\n动作 y\n规则 R-1 依据 A-1 如果 x 那么 可以 y\n',
+        encoding="utf-8")
+    assert main(["report", "--check"]) == 1            # nothing written yet
+    assert main(["report"]) == 0
+    assert main(["report", "--check"]) == 0
+    names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.md"))
+    assert names == ["docs/codes.md", "reports/analysis.md", "reports/coverage.md", "reports/glossary.md"]
+    text = (tmp_path / "reports" / "analysis.md").read_text(encoding="utf-8")
+    assert str(tmp_path) not in text and "seconds" not in text
+    (tmp_path / "reports" / "glossary.md").write_text("old\n", encoding="utf-8")
+    assert main(["report", "--check"]) == 1
+    assert main(["report"]) == 0 and main(["report", "--check"]) == 0
+
+
+def test_report_on_broken_policy(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "a.policy").write_text("文档 A\n事实 x 布尔\n", encoding="utf-8")
+    assert main(["report"]) == 2
+    assert not (tmp_path / "reports").exists()

@@ -1,0 +1,285 @@
+"""Rulings: verdicts against brute force, proofs, completions, discretion, readings, rendering."""
+import itertools
+import json
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policygen import all_cases, random_policy
+from test_rulings_fixtures import small_policy
+from verifier.cases import make_case
+from verifier.evaluate import Atom, evaluate
+from verifier.model import BoolType, EnumType, MAY, MUST, DECIDE
+from verifier.rulings import DEPENDS, DISCRETION, OPEN, PROVEN, REFUTED, RulingEngine
+from verifier.rulings.render import render_json, render_markdown, render_text
+
+P = small_policy()
+
+
+# ------------------------------------------------------------------ brute-force oracle
+
+def oracle(policy, table, case, outcomes):
+    """{reading: {outcome: status}} by enumerating every completion (precomputed ``table``)."""
+    known, given_readings = case.fact_map, case.reading_map
+    per_reading = {}
+    for full, readings, result in table:
+        if any(full[n] != v for n, v in known.items()) or any(readings[n] != v for n, v in given_readings.items()):
+            continue
+        if not result.admissible:
+            continue
+        per_reading.setdefault(tuple(sorted(readings.items())), []).append(result)
+    out = {}
+    for reading, results in per_reading.items():
+        statuses = {}
+        for o in outcomes:
+            values = {r.atoms[Atom(*o)] for r in results}
+            statuses[o] = PROVEN if values == {True} else REFUTED if values == {False} else OPEN
+            kind, target, _ = o
+            if kind == MAY and all(r.permitted[target] and not r.obligated[target] for r in results):
+                statuses[o] = DISCRETION
+            if kind == DECIDE:
+                ids = [d.id for d in policy.discretions if d.target == target]
+                if ids and all(any(r.discretion[i] for i in ids) and not r.decision_values(target) for r in results):
+                    statuses[o] = DISCRETION
+        out[reading] = statuses
+    return out
+
+
+def brute_table(policy):
+    return [(full, readings, evaluate(policy, full, readings)) for full, readings in all_cases(policy)]
+
+
+def random_partial(policy, rng):
+    facts = {}
+    for name, fact in sorted(policy.facts.items()):
+        if rng.random() < 0.5:
+            t = fact.type
+            facts[name] = (rng.random() < 0.5 if isinstance(t, BoolType) else rng.choice(t.labels)
+                           if isinstance(t, EnumType) else rng.randint(t.lo, t.hi))
+    readings = {n: rng.random() < 0.5 for n in sorted(policy.interpretations) if rng.random() < 0.3}
+    return make_case("r", facts, readings)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**32 - 1))
+def test_verdicts_agree_with_brute_force(seed):
+    rng = random.Random(seed)
+    policy = random_policy(rng, max_bool=4, max_rules=7)
+    table = brute_table(policy)
+    engine = RulingEngine(policy, certify=False)
+    for _ in range(6):
+        case = random_partial(policy, rng)
+        expected = oracle(policy, table, case, engine.outcomes)
+        got = engine.statuses(case)
+        assert (got or {}) == expected, (case, got, expected)
+        engine._multi_ok = False                     # the per-projection path
+        assert (engine.statuses(case) or {}) == expected
+        engine._multi_ok = True
+        naive = {r: engine._table(engine.query.decide_naive(case.facts, r)) for r in expected}
+        assert naive == expected
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**32 - 1))
+def test_full_rulings_on_random_policies_are_certified(seed):
+    """Every PROVEN/REFUTED verdict is re-checked by cvc5; OPEN completions replay (inside rule)."""
+    rng = random.Random(seed)
+    policy = random_policy(rng, max_bool=4, max_rules=7)
+    engine = RulingEngine(policy)
+    for _ in range(2):
+        ruling = engine.rule(random_partial(policy, rng))
+        assert not [d for d in ruling.diagnostics if d.code == "C507"]
+        for o in ruling.outcomes:
+            for v in o.verdicts:
+                if v.status in (PROVEN, REFUTED):
+                    assert v.proof.z3 == "unsat" and v.proof.cvc5 == "unsat"
+
+
+# ------------------------------------------------------------------ the fixture policy
+
+ENGINE = RulingEngine(P)
+
+
+def status(ruling, outcome):
+    return ruling.get(outcome).status
+
+
+def test_prohibition_proven_with_minimal_reasons():
+    ruling = ENGINE.rule(make_case("a", {"违纪": True, "程序启动": True}))
+    o = ruling.get(("must_not", "予以容错", None))
+    assert o.status == PROVEN
+    assert set(o.verdicts[0].proof.premises) == {("rule", "R-X1"), ("fact", ("违纪", True))}
+    assert status(ruling, (DECIDE, "容错决定", "不予容错")) == PROVEN
+    assert status(ruling, (DECIDE, "容错决定", "予以容错")) == REFUTED
+
+
+def test_open_has_two_completions_and_what_to_investigate():
+    ruling = ENGINE.rule(make_case("a", {"违纪": False}, {"严格解释": True}))
+    v = ruling.get(("must", "予以容错", None)).verdicts[0]
+    assert v.status == OPEN
+    assert dict(v.holds_in)["突出贡献"] is True and dict(v.fails_in)["突出贡献"] is False
+    assert v.investigate == (("突出贡献",),)
+
+
+def test_discretion_names_the_decision_maker():
+    # procedure started, nothing concluded either way: left to 党委(党组) by D-PR4
+    case = make_case("a", {"程序启动": True, "违纪": False, "改革失误": False})
+    ruling = ENGINE.rule(case)
+    o = ruling.get((DECIDE, "容错决定", "予以容错"))
+    assert o.status == DISCRETION
+    assert o.verdicts[0].makers == ("党委(党组)",) and o.verdicts[0].discretions == ("D-PR4",)
+
+
+def test_permission_without_obligation_is_discretion():
+    case = make_case("a", {"改革失误": True, "紧急处置": True, "谋取私利": False, "重大损失": False,
+                           "明令禁止": False, "违纪": False, "突出贡献": False})
+    assert status(ENGINE.rule(case), (MAY, "予以容错", None)) == DISCRETION
+    case = make_case("b", {**case.fact_map, "突出贡献": True})
+    ruling = ENGINE.rule(case)
+    assert status(ruling, (MAY, "予以容错", None)) == PROVEN
+    assert status(ruling, (MUST, "予以容错", None)) == PROVEN
+
+
+def test_verdict_that_depends_on_the_reading():
+    # R-S1: emergency handling counts as 可容错 only if the general conditions are not required
+    case = make_case("a", {"紧急处置": True, "改革失误": True, "谋取私利": True, "明令禁止": False})
+    ruling = ENGINE.rule(case)
+    o = ruling.get(("term", "可容错", None))
+    assert o.status == DEPENDS
+    by = {dict(v.reading)["严格解释"]: v.status for v in o.verdicts}
+    assert by == {True: REFUTED, False: PROVEN}
+    assert "严格解释 = 为假: 成立" in render_text(ruling, P, "zh")
+
+
+def test_ordered_decision_takes_the_highest():
+    case = make_case("a", {"突出贡献": True, "重大贡献": True, "县域排名": 3, "提升位次": 2})
+    ruling = ENGINE.rule(case)
+    assert status(ruling, (DECIDE, "记功", "二等功")) == PROVEN
+    assert status(ruling, (DECIDE, "记功", "嘉奖")) == REFUTED
+
+
+def test_numeric_edges():
+    def reward(rank, rise):
+        return status(ENGINE.rule(make_case("a", {"县域排名": rank, "提升位次": rise})), ("term", "排名激励", None))
+    assert reward(30, 1) == PROVEN and reward(31, 1) == REFUTED
+    assert reward(100, 20) == PROVEN and reward(100, 19) == REFUTED
+
+
+def test_rendering_is_deterministic_across_engines():
+    case = make_case("a", {"违纪": False, "程序启动": True, "县域排名": 40})
+    texts = set()
+    for _ in range(2):
+        engine = RulingEngine(P)
+        engine.rule(make_case("warm", {"突出贡献": True}))          # a different solver history
+        ruling = engine.rule(case)
+        texts.add((render_text(ruling, P, "zh"), render_markdown(ruling, P, "en"), render_json(ruling, P)))
+    assert len(texts) == 1
+
+
+def test_markdown_has_certificates_and_recheck_command():
+    ruling = ENGINE.rule(make_case("a", {"违纪": True}))
+    md = render_markdown(ruling, P, "zh", "certs")
+    assert "python -m verifier.certificates certs/*.smt2" in md and "RC-X1「" in md
+    data = json.loads(render_json(ruling, P))
+    assert data["verdicts"][0]["by_reading"][0]["status"] in (PROVEN, REFUTED, OPEN, DISCRETION)
+
+
+def test_fast_path_matches_full_rulings():
+    rng = random.Random(7)
+    for _ in range(20):
+        case = random_partial(P, rng)
+        fast = ENGINE.statuses(case)
+        full = ENGINE.rule(case, explain=False)
+        if fast is None:
+            assert not full.admissible
+            continue
+        assert {r: {o.outcome: v.status for o in full.outcomes for v in o.verdicts if v.reading == r}
+                for r in full.readings} == fast
+
+
+def test_exhaustive_small_cases_of_fixture():
+    """Every combination of three facts: fast path agrees with the naive two-checks baseline."""
+    for a, b, c in itertools.product((True, False, None), repeat=3):
+        facts = {k: v for k, v in (("违纪", a), ("程序启动", b), ("重大损失", c)) if v is not None}
+        case = make_case("x", facts, {"严格解释": True})
+        reading = (("严格解释", True),)
+        assert ENGINE.statuses(case)[reading] == ENGINE._table(ENGINE.query.decide_naive(case.facts, reading))
+
+
+# ------------------------------------------------------------------ batch and resume
+
+BATCH_POLICY = """文档 T
+条款 T-1 "有违纪情形的,不予容错。"
+条款 T-2 "改革中出现失误的,可以容错。"
+事实 违纪 : 布尔 依据 T-1
+事实 失误 : 布尔 依据 T-2
+事实 排名 : 整数 [1..158] 依据 T-2
+动作 容错 依据 T-2
+规则 R-1 依据 T-1 如果 违纪 那么 不得 容错
+规则 R-2 依据 T-2 如果 失误 并且 排名 30 以内 那么 可以 容错
+优先级 R-1 高于 R-2 依据 T-1
+"""
+
+
+def _batch(tmp_path, *extra):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "verifier", "case", str(tmp_path / "t.policy"),
+                           "--facts", str(tmp_path / "cases.jsonl"), "-o", str(tmp_path / "out.jsonl"), *extra],
+                          capture_output=True, text=True)
+
+
+def test_batch_resumes_without_loss_or_duplicates(tmp_path):
+    (tmp_path / "t.policy").write_text(BATCH_POLICY, encoding="utf-8")
+    rng = random.Random(3)
+    lines = []
+    for i in range(40):
+        facts = {k: v for k, v in (("违纪", rng.random() < 0.5), ("失误", rng.random() < 0.5),
+                                   ("排名", rng.randint(1, 158))) if rng.random() < 0.7}
+        lines.append(json.dumps({"facts": facts}, ensure_ascii=False))
+    lines.append('{"facts": {"违纪": 3}}')                         # a bad case is recorded, not lost
+    (tmp_path / "cases.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = _batch(tmp_path, "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out.jsonl"
+    first = {json.loads(x)["key"]: x for x in out.read_text(encoding="utf-8").splitlines()}
+    assert len(first) == 41
+    assert json.loads(first["cases.jsonl:41"])["status"] == "error"
+    # interrupt: keep 12 whole lines and half of the 13th
+    raw = out.read_bytes().splitlines(keepends=True)
+    out.write_bytes(b"".join(raw[:12]) + raw[12][: len(raw[12]) // 2])
+    proc = _batch(tmp_path, "--jobs", "2")
+    assert proc.returncode == 0 and "29 written, 12 already present" in proc.stderr
+    again = out.read_text(encoding="utf-8").splitlines()
+    keys = [json.loads(x)["key"] for x in again]
+    assert len(keys) == len(set(keys)) == 41
+    assert {k: x for k, x in zip(keys, again)} == first
+    proc = _batch(tmp_path)
+    assert "0 written, 41 already present" in proc.stderr
+
+
+def test_cli_case_formats_certificates_and_determinism(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "t.policy").write_text(BATCH_POLICY, encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("facts:\n  违纪: true\n  排名: 12\n", encoding="utf-8")
+
+    def case(*extra):
+        return subprocess.run([sys.executable, "-m", "verifier", "case", str(tmp_path / "t.policy"),
+                               "--facts", str(tmp_path / "c.yaml"), *extra], capture_output=True, text=True)
+
+    certs = tmp_path / "certs"
+    first = case("--format", "markdown", "--certificates", str(certs))
+    assert first.returncode == 0, first.stderr
+    second = case("--format", "markdown", "--certificates", str(certs))
+    assert first.stdout == second.stdout
+    files = sorted(certs.glob("*.smt2"))
+    assert files and all(f.stem in first.stdout for f in files)
+    check = subprocess.run([sys.executable, "-m", "verifier.certificates", *map(str, files)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.count(": unsat") == len(files)
+    en = case("--lang", "en")
+    assert "[PROVEN] must not 容错" in en.stdout and "T-1「有违纪情形的,不予容错。」" in en.stdout
+    data = json.loads(case("--format", "json").stdout)
+    assert {v["outcome_en"]: v["status"] for v in data["verdicts"]}["must not 容错"] == PROVEN
