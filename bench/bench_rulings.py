@@ -26,7 +26,7 @@ from verifier.model import BoolType, EnumType  # noqa: E402
 from verifier.rulings import PROVEN, REFUTED, RulingEngine  # noqa: E402
 
 
-def random_cases(policy, n: int, seed: int) -> list:
+def random_cases(policy, n: int, seed: int, readings: str = "fixed") -> list:
     rng = random.Random(seed)
     names = sorted(policy.facts)
     cases = []
@@ -37,7 +37,8 @@ def random_cases(policy, n: int, seed: int) -> list:
                 t = policy.facts[name].type
                 facts[name] = (rng.random() < 0.5 if isinstance(t, BoolType) else rng.choice(t.labels)
                                if isinstance(t, EnumType) else rng.randint(t.lo, t.hi))
-        cases.append(make_case(f"bench-{i}", facts))
+        fixed = {name: rng.random() < 0.5 for name in sorted(policy.interpretations)} if readings == "fixed" else {}
+        cases.append(make_case(f"bench-{i}", facts, fixed))
     return cases
 
 
@@ -57,6 +58,9 @@ def main(argv=None) -> int:
     ap.add_argument("--naive", type=int, default=500, help="cases for the naive baseline")
     ap.add_argument("--proofs", type=int, default=200, help="verdicts proved and certified on demand")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--readings", choices=("fixed", "open"), default="fixed",
+                    help="fixed: each case fixes every interpretation (one verdict set per case); "
+                         "open: none fixed, every combination is ruled on")
     args = ap.parse_args(argv)
 
     loaded = load_policy(args.policy)
@@ -67,11 +71,12 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     engine = RulingEngine(policy)
     compile_s = time.perf_counter() - t0
-    cases = random_cases(policy, args.cases, args.seed)
+    cases = random_cases(policy, args.cases, args.seed, args.readings)
     outcomes = len(engine.outcomes)
     readings = len(engine.readings_of(cases[0]))
     print(f"policy: {', '.join(args.policy)}: {len(policy.rules)} rules, {len(policy.facts)} facts, "
-          f"{outcomes} outcomes, {len(policy.interpretations)} interpretations ({readings} readings per case)")
+          f"{outcomes} outcomes, {len(policy.interpretations)} interpretations ({readings} readings per case, "
+          f"--readings {args.readings})")
     print(f"compile: {compile_s * 1000:.0f} ms")
 
     t0 = time.perf_counter()

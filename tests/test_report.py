@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -179,6 +178,19 @@ def test_readings_text(loaded):
     reading_t, reading_f = (("解释甲", True),), (("解释甲", False),)
     f = Finding("A406", (R1,), None, (("name", "R-1"),), readings=(reading_t,))
     ri = prepare(type("A", (), {"findings": (f,), "readings": (reading_t, reading_f)})(), loaded)
-    assert ri.readings_text(ri.findings[0]) == "解释甲 = true"
+    assert ri.readings_text(ri.findings[0]) == "whenever 解释甲 = true (1 of 2 readings)"
     g = Finding("A406", (R1,), None, (("name", "R-1"),), readings=(reading_t, reading_f))
-    assert ri.readings_text(g) == "all 2 readings"
+    assert ri.readings_text(g) == "all readings"
+    assert prepare(FINDINGS, loaded).readings_text(g) == "解释甲 = true; 解释甲 = false"
+
+
+def test_decisive_readings(loaded):
+    """Only the interpretations a finding depends on are told; the others 'any reading'."""
+    readings = tuple((("甲", a), ("乙", b)) for a in (True, False) for b in (True, False))
+    f = Finding("A409", (), "P-1", (("name", "P-1"),), (("突发事件", True),),
+                (("甲", True), ("乙", False)), readings=(readings[0], readings[1]), span=span(11))
+    ri = prepare(type("A", (), {"findings": (f,), "readings": readings})(), loaded)
+    assert ri.decisive_readings(ri.findings[0]) == (("甲", True),)
+    out = render_text(type("A", (), {"findings": (f,), "readings": readings})(), loaded)
+    assert "甲 = true  (reading)" in out and "(1 other interpretations: any reading)" in out
+    assert "readings: whenever 甲 = true (2 of 4 readings)" in out

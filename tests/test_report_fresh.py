@@ -1,7 +1,6 @@
 """Generated files are fresh: docs/codes.md matches the registry; reports/ matches policy/."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -46,11 +45,18 @@ def test_report_check_detects_stale(tmp_path, monkeypatch):
     assert main(["report", "--check"]) == 0
     names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.md"))
     assert names == ["docs/codes.md", "reports/analysis.md", "reports/coverage.md", "reports/glossary.md"]
+    assert (tmp_path / "reports" / ".stamp.json").is_file()
     text = (tmp_path / "reports" / "analysis.md").read_text(encoding="utf-8")
     assert str(tmp_path) not in text and "seconds" not in text
     (tmp_path / "reports" / "glossary.md").write_text("old\n", encoding="utf-8")
-    assert main(["report", "--check"]) == 1
+    assert main(["report", "--check"]) == 1            # the stamp no longer vouches
     assert main(["report"]) == 0 and main(["report", "--check"]) == 0
+    policy = tmp_path / "policy" / "a.policy"
+    policy.write_text(policy.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    assert main(["report", "--check"]) == 0            # inputs changed, outputs did not
+    policy.write_text(policy.read_text(encoding="utf-8").replace("甲乙", "甲乙丙"), encoding="utf-8")
+    assert main(["report", "--check"]) == 1            # the clause text changed
+    assert main(["report", "--check", "--full"]) == 1
 
 
 def test_report_on_broken_policy(tmp_path, monkeypatch):

@@ -91,3 +91,17 @@ def clash(a: Summary, b: Summary) -> bool:
         if max(lo1, lo2) > min(hi1, hi2):
             return True
     return False
+
+
+def conjoin(summaries) -> Summary:
+    """The summary of the conjunction of several (non-clashing) summaries."""
+    out = Summary()
+    for s in summaries:
+        out.polarity.update(s.polarity)
+        for n, allowed in s.labels.items():
+            out.labels[n] = out.labels.get(n, allowed) & allowed
+        for n, (lo, hi) in s.bounds.items():
+            lo0, hi0 = out.bounds.get(n, (lo, hi))
+            out.bounds[n] = (max(lo0, lo), min(hi0, hi))
+        out.false = out.false or s.false
+    return out

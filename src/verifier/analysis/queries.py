@@ -15,8 +15,12 @@ from ..evaluate import Atom, Evaluator, incompatible
 from ..logic import EngineSolver, Result
 from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, NO_SPAN
 from .findings import Finding, RuleRef, make_args
-from .prefilter import clash, summarise
+from .prefilter import clash, conjoin, summarise
 from .witness import minimise, replay
+
+
+# codes whose witness condition implies applicable(r) for each of the finding's rules
+FORCING = ("A401", "A402", "A403", "A407", "A408")
 
 
 class ReadingAnalysis:
@@ -40,9 +44,9 @@ class ReadingAnalysis:
         return RuleRef(rid, r.meta.cites, r.span)
 
     def ask(self, condition: z3.BoolRef) -> tuple[z3.BoolRef, Result]:
-        """(q, result) for 'some admissible case has condition' (REFUTED(model) iff so)."""
-        q = self.s.literal(condition)
-        return q, self.s.check([q])
+        """(condition, result) for 'some admissible case has condition' (REFUTED(model)
+        iff so; PROVEN iff none)."""
+        return condition, self.s.exists(condition)
 
     def unknown(self, question: str, r: Result) -> None:
         self.add("A411", (), question, reason=r.reason)
@@ -52,10 +56,12 @@ class ReadingAnalysis:
             holds: Optional[Callable[[Evaluator], bool]] = None, winner: Optional[str] = None,
             related: tuple[str, ...] = (), core: tuple[str, ...] = (),
             reason: Optional[str] = None, span=None) -> None:
-        """Record a finding; with ``found`` = (q, sat result), minimise and replay a witness."""
+        """Record a finding; with ``found`` = (condition, sat result), minimise the witness
+        and replay it."""
         witness, wreading = None, ()
         if found is not None:
-            case, readings = minimise(self.s, found[0], found[1].model)
+            forced = conjoin(self.summary(r) for r in rules) if code in FORCING else None
+            case, readings = minimise(self.s, found[0], found[1].model, forced)
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
             witness = tuple(case.items())
             wreading = tuple(sorted(readings.items()))

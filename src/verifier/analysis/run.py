@@ -69,4 +69,4 @@ def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
     combos = all_readings(policy, readings)
     per_reading = [ReadingAnalysis(solver, r).run() for r in combos]
     return Analysis(merge(per_reading), tuple(tuple(r.items()) for r in combos),
-                    solver._queries, time.perf_counter() - start)
+                    solver.checks, time.perf_counter() - start)

@@ -8,7 +8,8 @@ from pathlib import Path
 from ..diagnostics.render import render_text
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from ..report.reports import (DEFAULT_OUT, DEFAULT_POLICY, DEFAULT_SOURCE, build_reports,
-                              stale_reports, write_reports)
+                              inputs_digest, stale_reports, stamp_fresh, write_reports,
+                              write_stamp)
 
 
 def register(sub) -> None:
@@ -16,6 +17,8 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="policy files or folders (default: policy/)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if any generated file is missing or stale")
+    p.add_argument("--full", action="store_true",
+                   help="with --check: regenerate and compare even when reports/.stamp.json vouches for the files")
     p.add_argument("--out", default=DEFAULT_OUT, help="folder for the reports (default: reports)")
     p.add_argument("--source", type=Path, default=DEFAULT_SOURCE,
                    help="clauses.md with the clause IDs (default: policy/source/clauses.md)")
@@ -24,7 +27,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    files, loaded = build_reports(args.paths or [DEFAULT_POLICY], args.source, args.out,
+    paths = args.paths or [DEFAULT_POLICY]
+    inputs = inputs_digest(paths, args.source)
+    if args.check and not args.full and stamp_fresh(args.out, inputs):
+        return OK
+    files, loaded = build_reports(paths, args.source, args.out,
                                   None if args.no_codes else "docs/codes.md")
     if not loaded.ok:
         for d in loaded.diagnostics:
@@ -40,4 +47,5 @@ def run(args: argparse.Namespace) -> int:
         return FINDINGS if stale else OK
     for path in write_reports(files):
         print(f"wrote {path}")
+    write_stamp(args.out, inputs, files)
     return OK

@@ -5,9 +5,13 @@ API
 ``compile_policy(policy) -> Encoding`` — compile once, reuse for every query.
 
 ``Encoding`` (all z3 terms; names in brackets are the z3 constant names):
-  - ``facts[name]``: Bool [fact:NAME] for a boolean fact; signed BitVec [fact:NAME] for an
-    integer fact (bit-blasted so everything stays QF_FD); enum facts are one-hot:
-    ``labels[name][label]`` is a Bool [fact:NAME=LABEL], exactly one true (a domain constraint).
+  - ``facts[name]``: Bool [fact:NAME] for a boolean fact; for an integer fact [lo..hi] an
+    unsigned BitVec [fact:NAME] holding ``value - lo`` (offset encoding, bit-blasted so
+    everything stays QF_FD; use ``int_value(name, width)`` for the value, or
+    ``fact_literal``); enum facts are one-hot: ``labels[name][label]`` is a Bool
+    [fact:NAME=LABEL], exactly one true (domain constraint; the first label holds iff no
+    other does). In every encoding "all bits false" is the neutral default
+    (false / first label / lower bound).
   - ``readings[interp]``: Bool [reading:NAME].
   - ``terms[name]``, ``atoms[Atom]`` (every term, ``must/may/must_not X``, ``D = x``),
     ``concluded[(D, x)]``, ``discretions[id]``: Bool constants, each pinned by a definition.

@@ -90,13 +90,16 @@ class Encoding:
         elif isinstance(t, EnumType):
             bools = {lab: z3.Bool(f"fact:{name}={lab}") for lab in t.labels}
             self.labels[name] = bools
-            self.domain.append(Named(f"type:{name}", z3.PbEq([(b, 1) for b in bools.values()], 1)))
+            first, rest = bools[t.labels[0]], [bools[lab] for lab in t.labels[1:]]
+            # exactly one label; the first holds when no other does (so all-false = default)
+            self.domain.append(Named(f"type:{name}", z3.And(
+                first == z3.Not(z3.Or(rest or [z3.BoolVal(False)])),
+                z3.AtMost(*rest, 1) if len(rest) > 1 else z3.BoolVal(True))))
         elif isinstance(t, IntType):
-            var = z3.BitVec(f"fact:{name}", bits_for(t.lo, t.hi))
+            # offset encoding: the bit-vector holds value - lo (unsigned), so 0 = lower bound
+            var = z3.BitVec(f"fact:{name}", max(1, (t.hi - t.lo).bit_length()))
             self.facts[name] = var
-            w = var.size()
-            self.domain.append(Named(f"type:{name}", z3.And(var >= z3.BitVecVal(t.lo, w),
-                                                            var <= z3.BitVecVal(t.hi, w))))
+            self.domain.append(Named(f"type:{name}", z3.ULE(var, z3.BitVecVal(t.hi - t.lo, var.size()))))
         else:
             raise TypeError(f"unknown type {t!r}")
 
@@ -166,8 +169,12 @@ class Encoding:
             return fact.type.lo, fact.type.hi
         return None
 
-    def int_var(self, name: str) -> z3.BitVecRef:
-        return self.facts[name]
+    def int_value(self, name: str, width: int) -> z3.BitVecRef:
+        """The value of int fact ``name`` as a signed bit-vector of ``width`` bits
+        (width >= the fact's signed width, which is >= its offset width)."""
+        var, lo = self.facts[name], self.policy.facts[name].type.lo
+        ext = z3.ZeroExt(width - var.size(), var) if width > var.size() else var
+        return ext + z3.BitVecVal(lo, width) if lo else ext
 
     def is_literal(self, subject: str, label: str) -> z3.BoolRef:
         """``subject = label`` for an enum fact (its one-hot Bool) or a decision (D = x)."""
@@ -197,7 +204,7 @@ class Encoding:
         if isinstance(t, EnumType):
             return self.labels[name][value]
         var = self.facts[name]
-        return var == z3.BitVecVal(value, var.size())
+        return var == z3.BitVecVal(value - t.lo, var.size())
 
     def default_value(self, name: str):
         """The neutral default of a fact: false, the first label, the lower bound."""
@@ -221,8 +228,8 @@ class Encoding:
                       if z3.is_true(model.eval(b, model_completion=True))]
                 case[name] = on[0] if on else t.labels[0]
             else:
-                v = model.eval(self.facts[name], model_completion=True).as_signed_long()
-                case[name] = min(max(v, t.lo), t.hi)
+                v = model.eval(self.facts[name], model_completion=True).as_long() + t.lo
+                case[name] = min(v, t.hi)
         readings = {n: z3.is_true(model.eval(b, model_completion=True))
                     for n, b in self.readings.items()}
         return case, readings

@@ -93,8 +93,9 @@ class ExprCompiler:
         raise TypeError(f"not an integer expression: {e!r}")
 
     def width(self, e) -> int:
-        """A width holding the value of ``e`` and of every subexpression."""
-        w = bits_for(*self.interval(e))
+        """A width holding the value of ``e`` and of every subexpression (one extra bit
+        so the offset of an integer fact, value - lo, fits as well)."""
+        w = bits_for(*self.interval(e)) + 1
         if isinstance(e, Arith):
             w = max(w, self.width(e.left), self.width(e.right))
         return w
@@ -103,8 +104,7 @@ class ExprCompiler:
         if isinstance(e, IntLit):
             return z3.BitVecVal(e.value, w)
         if isinstance(e, Ref):
-            var = self.enc.int_var(e.name)
-            return z3.SignExt(w - var.size(), var) if w > var.size() else var
+            return self.enc.int_value(e.name, w)
         if isinstance(e, Arith):
             a, b = self.int(e.left, w), self.int(e.right, w)
             return {"+": a + b, "-": a - b, "*": a * b}[e.op]

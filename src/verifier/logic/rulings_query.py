@@ -204,6 +204,7 @@ class RulingsQuery:
 
     # ------------------------------------------------------------ all readings in one call
     MAX_MULTI = 8
+    multi_allowed = True       # the caller clears it when an assumption depends on a reading
 
     def _build_multi(self) -> None:
         """One solver holding a copy of the rules per reading, sharing the facts.
@@ -213,7 +214,7 @@ class RulingsQuery:
         """
         p = self.policy
         names = sorted(p.interpretations)
-        mentions = any(_mentions(a.expr, set(names)) for a in p.assumptions)
+        mentions = any(_mentions(a.expr, set(names)) for a in p.assumptions) or not self.multi_allowed
         self._multi = None
         if not names or mentions or 2 ** len(names) > self.MAX_MULTI:
             return

@@ -6,6 +6,7 @@ everything it learned are reused (no re-encoding, no push/pop).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -63,6 +64,8 @@ class EngineSolver:
         self.enc = enc
         self.solver = z3.SolverFor(logic) if logic else z3.Solver()
         self.solver.set("timeout", int(timeout_ms))
+        if logic == "QF_FD":
+            self.solver.set("phase", "always_false")   # models lean to the neutral default
         if minimize_cores:
             self.solver.set("core.minimize", True)
         self.tracked: list[z3.BoolRef] = []    # literals assumed on every check
@@ -83,6 +86,8 @@ class EngineSolver:
                 self.solver.add(c.constraint)
         self.reading = dict(reading or {})
         self._queries = 0
+        self.checks = 0                        # solver calls so far (statistics)
+        self._depth = 0                        # open scopes
         self._pins: dict[tuple, z3.BoolRef] = {}
 
     def _track(self, literal: z3.BoolRef, name: str) -> None:
@@ -94,6 +99,19 @@ class EngineSolver:
         """The literals assumed on every check: tracking literals and the reading."""
         return self.tracked + self.enc.reading_literals(self.reading)
 
+    @contextmanager
+    def scope(self, formula: z3.BoolRef):
+        """Assert ``formula`` for the duration of a with-block (push/pop): the cheapest way
+        to ask several questions about one condition (e.g. minimising a witness)."""
+        self.solver.push()
+        self._depth += 1
+        try:
+            self.solver.add(formula)
+            yield
+        finally:
+            self._depth -= 1
+            self.solver.pop()
+
     def literal(self, formula: z3.BoolRef) -> z3.BoolRef:
         """A fresh literal q with ``q -> formula`` asserted: assume q to ask about formula."""
         self._queries += 1
@@ -102,20 +120,25 @@ class EngineSolver:
         return q
 
     def pin(self, fact: str, value) -> z3.BoolRef:
-        """A literal standing for ``fact = value`` (usable as an assumption in QF_FD)."""
+        """A literal standing for ``fact = value`` (usable as an assumption in QF_FD).
+        An integer pin made inside a ``scope`` lives only as long as the scope."""
         key = (fact, value)
-        if key not in self._pins:
-            lit = self.enc.fact_literal(fact, value)
-            if not z3.is_const(lit) and not (z3.is_not(lit) and z3.is_const(lit.arg(0))):
-                q = z3.Bool(f"pin:{fact}={value}")
-                self.solver.add(q == lit)
-                lit = q
+        if key in self._pins:
+            return self._pins[key]
+        lit = self.enc.fact_literal(fact, value)
+        fresh = not z3.is_const(lit) and not (z3.is_not(lit) and z3.is_const(lit.arg(0)))
+        if fresh:
+            q = z3.Bool(f"pin:{fact}={value}")
+            self.solver.add(q == lit)
+            lit = q
+        if not fresh or self._depth == 0:
             self._pins[key] = lit
-        return self._pins[key]
+        return lit
 
     def check(self, assumptions: Iterable[z3.BoolRef] = ()) -> Result:
         """Satisfiability of the admissible cases with ``assumptions`` (literals).
         REFUTED(model) = sat, PROVEN(core) = unsat, UNKNOWN(reason)."""
+        self.checks += 1
         r = self.solver.check(*self.base(), *assumptions)
         if r == z3.sat:
             return Result(REFUTED, self.solver.model())
@@ -127,7 +150,8 @@ class EngineSolver:
     # ------------------------------------------------------------ queries
     def exists(self, condition: z3.BoolRef, assumptions: Iterable[z3.BoolRef] = ()) -> Result:
         """REFUTED(model) iff some admissible case satisfies ``condition``; PROVEN iff none."""
-        return self.check([self.literal(condition), *assumptions])
+        with self.scope(condition):
+            return self.check(assumptions)
 
     def prove(self, claim: z3.BoolRef, assumptions: Iterable[z3.BoolRef] = ()) -> Result:
         """PROVEN iff ``claim`` holds in every admissible case (unsat iff no admissible

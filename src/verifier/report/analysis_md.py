@@ -5,8 +5,8 @@ from ..diagnostics.codes import lookup
 from ..model import nodes as m
 from ..printer import print_expr
 from .base import ReportInput, excerpt, has_location, value_text
-from .markdown import cell, table
-from .story import ZH_TITLES, story_en, story_zh
+from .markdown import table
+from .story import ZH_TITLES, conclusion_zh, story_en, story_zh
 
 _STATUS_ZH = {"encoded": "已编码", "non_normative": "非规范", "partial": "部分缺失",
               "unencoded": "未编码", "missing": "缺失"}
@@ -64,33 +64,37 @@ def _findings(ri: ReportInput) -> list[str]:
         return lines + ["没有发现问题。 / No findings.", ""]
     code = None
     number = 0
+    quoted: set[str] = set()
     for f in shown:
         if f.code != code:
             code = f.code
             n = sum(1 for g in shown if g.code == code)
             lines += [f"### {code} {ZH_TITLES.get(code, '')} / {lookup(code).name} ({n})", ""]
         number += 1
-        lines += _finding(ri, f, number)
+        lines += _finding(ri, f, number, quoted)
     return lines
 
 
-def _finding(ri: ReportInput, f, number: int) -> list[str]:
+def _finding(ri: ReportInput, f, number: int, quoted: set) -> list[str]:
+    """One finding: story, gloss, the clauses (quoted at their first mention), rules, witness."""
     what = " × ".join(f.rule_ids) or (f.subject or "")
-    clauses = ri.clauses_of(f)
+    clauses = ri.clauses_of(f, related=False)
     head = f"#### {number}. {what}" + (f" ({', '.join(clauses)})" if clauses else "")
     lines = [head, "", f"{story_zh(ri, f)}", "", f"*{story_en(ri, f)}*", ""]
-    for cid in clauses:
-        text = ri.clause_text(cid)
-        if text:
-            lines.append(f"- {cid}:「{excerpt(text, 60)}」")
+    new = [c for c in clauses if c not in quoted and ri.clause_text(c)]
+    for cid in new:
+        lines.append(f"- {cid}:「{excerpt(ri.clause_text(cid), 60)}」")
+    quoted.update(new)
+    if len(new) < len(clauses):
+        lines.append(f"- 条款 / clauses: {', '.join(clauses)}")
     for r in (*f.rules, *f.related):
         if has_location(r.span):
             lines.append(f"- {r.id}: `{r.span.file}:{r.span.line}`" +
-                         (f" — {ri.conclusion(r.id, 'zh')}" if ri.conclusion(r.id) else ""))
+                         (f" — {conclusion_zh(ri, r.id)}" if ri.conclusion(r.id) else ""))
     if f.witness is not None:
         shown, hidden = ri.witness_split(f)
         facts = [f"`{n} = {value_text(v)}`" for n, v in shown]
-        facts += [f"`{n} = {value_text(v)}` (解读 / reading)" for n, v in f.witness_reading]
+        facts += [f"`{n} = {value_text(v)}` (解读 / reading)" for n, v in ri.decisive_readings(f)]
         rest = f"; 其余 {hidden} 项取默认值 / {hidden} other facts at their default" if hidden else ""
         lines.append(f"- 见证 / witness: {', '.join(facts) or '—'}{rest}")
     lines += [f"- 解读 / readings: {ri.readings_text(f)}", ""]
@@ -117,23 +121,43 @@ def _properties(ri: ReportInput) -> list[str]:
         table(["命题 / property", "clauses", "statement", "结果 / result", "readings"], rows) + [""]
 
 
+def _clause_summary(findings) -> str:
+    """What the analysis says of one clause: problems listed, notes counted, properties named."""
+    parts, counts = [], {}
+    for f in findings:
+        if f.code in ("A409", "A410"):
+            parts.append(f"{ZH_TITLES[f.code]} {f.subject}")
+        elif f.severity in ("error", "warning"):
+            parts.append(f"**{f.code} {ZH_TITLES.get(f.code, f.name)}: {' × '.join(f.rule_ids) or f.subject or ''}**")
+        else:
+            counts[f.code] = counts.get(f.code, 0) + 1
+    parts += [f"{code} {ZH_TITLES.get(code, '')} ×{n}" for code, n in sorted(counts.items())]
+    return "; ".join(parts)
+
+
+def _short_list(items, limit: int = 6) -> str:
+    items = list(items)
+    return ", ".join(items[:limit]) + (f", … (+{len(items) - limit})" if len(items) > limit else "")
+
+
 def _clauses(ri: ReportInput, cov) -> list[str]:
-    about: dict[str, list[str]] = {}
+    about: dict[str, list] = {}
     for f in ri.findings:
-        tag = f"{f.code} {ZH_TITLES.get(f.code, f.name)}: {' × '.join(f.rule_ids) or f.subject or ''}"
         for cid in ri.clauses_of(f):
-            about.setdefault(cid, []).append(tag)
+            about.setdefault(cid, []).append(f)
     rows = []
     for c in cov.clauses:
         text = ri.clause_text(c.id) or ""
-        says = "; ".join(about.get(c.id, [])) or ("无发现 / nothing found" if c.status == "encoded" else "—")
+        says = _clause_summary(about.get(c.id, [])) or ("无发现 / nothing found" if c.status == "encoded" else "—")
         status = f"{_STATUS_ZH.get(c.status, c.status)} / {c.status}"
         if c.text_matches is False:
             status += " (text differs from source)"
-        rows.append([c.id, excerpt(text, 30), status, ", ".join(c.encoded_by) or (c.reason or ""), says])
+        rows.append([c.id, excerpt(text, 30), status, _short_list(c.encoded_by) or (c.reason or ""), says])
     return ["## 逐条款 / Clause by clause", "",
-            "For every clause of the source: how it is encoded, and what the analysis says of it.", ""] + \
+            "For every clause of the source: how it is encoded, and what the analysis says of it "
+            "(problems by name, notes by count, properties with their verdicts). "
+            "逐条列出编码情况与分析结论。", ""] + \
         table(["clause", "原文 / text", "状态 / status", "encoded by", "分析 / analysis"], rows) + [""]
 
 
-__all__ = ["analysis_markdown", "cell"]
+__all__ = ["analysis_markdown"]

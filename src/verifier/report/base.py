@@ -107,8 +107,9 @@ class ReportInput:
                 return table[name]
         return None
 
-    def clauses_of(self, f: Finding) -> tuple[str, ...]:
-        """Clause IDs a finding involves: its rules', then its subject's, then related rules'."""
+    def clauses_of(self, f: Finding, related: bool = True) -> tuple[str, ...]:
+        """Clause IDs a finding involves: its rules', then its subject's, then (when
+        ``related``) the related rules'."""
         out: list[str] = []
         for r in f.rules:
             out += [c for c in r.clauses if c not in out]
@@ -119,11 +120,24 @@ class ReportInput:
             for a in self.policy.assumptions:
                 if a.name in f.core:
                     out += [c for c in a.meta.cites if c not in out]
-        for r in f.related:
+        for r in f.related if related else ():
             out += [c for c in r.clauses if c not in out]
         return tuple(out)
 
+    def specific_clause(self, ref) -> str:
+        """The clause of a rule that fewest rules cite (RC-C1 rather than the general RC-C0)."""
+        if not ref.clauses:
+            return ref.id
+        if self.policy is None:
+            return ref.clauses[0]
+        uses = {c: sum(c in r.meta.cites for r in self.policy.rules.values()) for c in ref.clauses}
+        return min(ref.clauses, key=lambda c: (uses[c], ref.clauses.index(c)))
+
     def primary_clause(self, f: Finding) -> str:
+        """The clause a finding is filed under: its first rule's most specific clause,
+        else the first clause it involves."""
+        if f.rules and f.rules[0].clauses:
+            return self.specific_clause(f.rules[0])
         clauses = self.clauses_of(f)
         return clauses[0] if clauses else NO_CLAUSE
 
@@ -199,14 +213,49 @@ class ReportInput:
         return f"{words[c.kind]} {c.target}"
 
     # ------------------------------------------------------------ readings
+    def decisive_readings(self, f: Finding) -> tuple[tuple[str, bool], ...]:
+        """The interpretation values the finding depends on: those its witness uses that
+        take the same value in every reading where it holds while other values were
+        analysed. Without the list of analysed readings: the whole witness reading."""
+        if self.readings is None:
+            return tuple(f.witness_reading)
+        analysed: dict[str, set] = {}
+        for reading in self.readings:
+            for n, v in reading:
+                analysed.setdefault(n, set()).add(v)
+        mine = [dict(r) for r in f.readings]
+        out = []
+        for n in [n for n, _ in f.witness_reading] or sorted({n for r in mine for n in r}):
+            values = {r.get(n) for r in mine}
+            if len(values) == 1 and len(analysed.get(n, ())) > 1:
+                out.append((n, values.pop()))
+        return tuple(out)
+
+    def other_readings(self, f: Finding) -> int:
+        """How many interpretations of the witness may take either value (not decisive,
+        not fixed by the reading analysed)."""
+        if self.readings is None:
+            return 0
+        free = {n for n, _ in self.readings[0]} if len(self.readings) > 1 else set()
+        free = {n for n in free if len({dict(r).get(n) for r in self.readings}) > 1}
+        decisive = {n for n, _ in self.decisive_readings(f)}
+        return sum(1 for n, _ in f.witness_reading if n in free and n not in decisive)
+
     def readings_text(self, f: Finding) -> str:
-        """"all readings" or the readings (``a = true; …``) under which ``f`` holds."""
+        """"all readings", or the interpretation values under which ``f`` holds."""
         mine = tuple(f.readings)
         if not mine or mine == ((),):
             return "all readings (no interpretations)"
-        if self.readings is not None and set(mine) >= set(self.readings):
-            return f"all {len(self.readings)} readings"
-        return "; ".join(reading_text(r) for r in mine)
+        if self.readings is None:
+            return "; ".join(reading_text(r) for r in mine)
+        total = len(self.readings)
+        if set(mine) >= set(self.readings):
+            return "all readings" if total > 1 else f"the reading analysed ({reading_text(self.readings[0])})"
+        decisive = self.decisive_readings(f)
+        if decisive and len(mine) * 2 ** len(decisive) == total:
+            return f"whenever {reading_text(decisive)} ({len(mine)} of {total} readings)"
+        shown = "; ".join(reading_text(r) for r in mine[:3]) + ("; …" if len(mine) > 3 else "")
+        return f"{len(mine)} of {total} readings: {shown}"
 
 
 def _as_findings(result) -> tuple[tuple[Finding, ...], Optional[tuple]]:

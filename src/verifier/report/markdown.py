@@ -28,7 +28,10 @@ def witness_block(ri: ReportInput, f) -> list[str]:
     for name, value in shown:
         label = ri.label(name)
         body.append(f"{name} = {value_text(value)}" + (f"  # {label}" if label and label != name else ""))
-    body += [f"{n} = {value_text(v)}  # reading" for n, v in f.witness_reading]
+    decisive = ri.decisive_readings(f)
+    body += [f"{n} = {value_text(v)}  # reading" for n, v in decisive]
+    if ri.other_readings(f):
+        body.append(f"# {ri.other_readings(f)} other interpretations: any reading")
     if hidden:
         body.append(f"# {hidden} other facts at their default (false / first label / lower bound)")
     return ["Witness:", "", "```", *(body or ["# every fact at its default"]), "```", ""]

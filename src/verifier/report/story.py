@@ -44,7 +44,7 @@ def fact_phrases(ri: ReportInput, f, lang: str) -> tuple[list[str], int]:
 
 def reading_phrases(ri: ReportInput, f, lang: str) -> list[str]:
     out = []
-    for name, value in f.witness_reading:
+    for name, value in ri.decisive_readings(f):
         decl = ri.policy.interpretations.get(name) if ri.policy is not None else None
         text = (decl.if_true if value else decl.if_false) if decl is not None else ""
         if lang == "zh":
@@ -92,8 +92,12 @@ def _rule_zh(ri: ReportInput, ref) -> str:
     return f"规则 {ref.id}{basis}"
 
 
-def _clauses_zh(refs) -> str:
-    ids = [ref.clauses[0] if ref.clauses else ref.id for ref in refs]
+def _clauses_zh(ri: ReportInput, refs) -> str:
+    ids = []
+    for ref in refs:
+        cid = ri.specific_clause(ref)
+        if cid not in ids:
+            ids.append(cid)
     return " 与 ".join(ids)
 
 
@@ -107,7 +111,7 @@ def story_zh(ri: ReportInput, f) -> str:
     rules = f.rules
     if f.code in ("A401", "A402", "A403") and len(rules) >= 2:
         r1, r2 = rules[0], rules[1]
-        both = f"{setting_zh(ri, f)},则同时满足 {_clauses_zh(rules)}"
+        both = f"{setting_zh(ri, f)},则同时满足 {_clauses_zh(ri, rules)}"
         parts = f"{_rule_zh(ri, r1)}{conclusion_zh(ri, r1.id)},{_rule_zh(ri, r2)}{conclusion_zh(ri, r2.id)}"
         if f.code == "A401":
             return f"{both}:{parts},两者相互冲突,而办法没有规定何者优先。"

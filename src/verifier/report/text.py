@@ -59,11 +59,14 @@ def witness_lines(ri: ReportInput, f, colour: bool = False) -> list[str]:
         label = ri.label(name)
         note = _paint(f"  # {label}", "dim", colour) if label and label != name else ""
         lines.append(f"      {name} = {value_text(value)}{note}")
-    for name, value in f.witness_reading:
+    decisive = ri.decisive_readings(f)
+    for name, value in decisive:
         lines.append(f"      {name} = {value_text(value)}  (reading)")
+    if ri.other_readings(f):
+        lines.append(f"      ({ri.other_readings(f)} other interpretations: any reading)")
     if hidden:
         lines.append(f"      ({hidden} other facts at their default: false / first label / lower bound)")
-    if not shown and not f.witness_reading:
+    if not shown and not decisive:
         lines.append("      (every fact at its default)")
     return lines
 

@@ -105,9 +105,13 @@ class Cone:
                     self._walk_outcome((m, name, None), facts, rules, seen)
 
     def _close(self, facts: set[str]) -> set[str]:
-        p = self.policy
-        linked = [{n for k, n in names_in(a.expr) if n in p.facts or n in p.interpretations}
-                  for a in p.assumptions]
+        if not hasattr(self, "_linked"):      # what each assumption reaches, through terms too
+            self._linked = []
+            for a in self.policy.assumptions:
+                reach: set = set()
+                self._walk_expr(a.expr, reach, set(), set())
+                self._linked.append(reach)
+        linked = self._linked
         changed = True
         while changed:
             changed = False

@@ -14,7 +14,7 @@ from ..cases import Case
 from ..certificates import Premises, SmtPrinter, check_smt2, content_hash
 from ..diagnostics import diag
 from ..model import DECIDE, MAY, MUST, Span
-from .deps import Cone, names_in
+from .deps import Cone
 from .model import (DISCRETION, OPEN, PROVEN, REFUTED, OutcomeRuling, Proof, Ruling, Verdict,
                     outcome_sort_key, outcome_text)
 
@@ -35,8 +35,11 @@ class RulingEngine:
         self.outcomes = sorted((o for o in self.query.outcomes if o[0] not in INTERNAL), key=outcome_sort_key)
         self._combos: dict[tuple, list] = {}
         interps = set(policy.interpretations)
-        self._assumption_interps = frozenset(
-            n for a in policy.assumptions for k, n in names_in(a.expr) if n in interps)
+        reach: set = set()
+        for a in policy.assumptions:       # interpretations an assumption reaches, via terms too
+            self.cone._walk_expr(a.expr, reach, set(), set())
+        self._assumption_interps = frozenset(reach & interps)
+        self.query.multi_allowed = not self._assumption_interps
         self._multi_ok = not self._assumption_interps and 2 ** len(interps) <= self.query.MAX_MULTI
         self._sensitive = {}
         for o in self.query.outcomes:       # internal atoms too: DISCRETION reads them
@@ -118,31 +121,35 @@ class RulingEngine:
         ``explain=False`` gives statuses only; ``only`` limits the explanations to some outcomes.
         """
         combos = self.readings_of(case)
-        tables, excluded = {}, []
-        for reading in combos:
-            fixed = self.query.decide(case.facts, reading)
-            if fixed is None:
-                excluded.append((reading, tuple(self.query.core(case.facts, reading))))
-            else:
-                tables[reading] = (fixed, self._table(fixed))
+        tables = self.statuses(case) or {}
+        excluded = [(r, ()) for r in combos if r not in tables]
+        if excluded:        # why: the core of the first excluded reading
+            excluded[0] = (excluded[0][0], tuple(self.query.core(case.facts, excluded[0][0])))
         if not tables:
             return Ruling(case, (), tuple(excluded), (), tuple(self._contradiction(case, excluded)))
-        diagnostics = []
+        diagnostics: list = []
         outcomes = []
         for o in self.outcomes:
-            verdicts = []
-            # the verdict depends on the reading only through the interpretations in its cone:
-            # readings that agree there share one explanation
-            shared: dict[tuple, Verdict] = {}
-            interps = self._status_interps(o)
-            for reading, (fixed, table) in tables.items():
-                key = (table[o], tuple(x for x in reading if x[0] in interps))
-                if key not in shared:
-                    shared[key] = self._verdict(case, reading, o, table[o],
-                                                explain and (only is None or o in only), diagnostics)
-                verdicts.append(replace(shared[key], reading=reading))
+            wanted = explain and (only is None or o in only)
+            cache: dict[str, list[Verdict]] = {}
+            verdicts = [self._verdict_cached(case, reading, o, table[o], wanted, cache, diagnostics)
+                        for reading, table in tables.items()]
             outcomes.append(OutcomeRuling(o, tuple(verdicts)))
         return Ruling(case, tuple(tables), tuple(excluded), tuple(outcomes), tuple(diagnostics))
+
+    def _verdict_cached(self, case, reading, o, status, explain, cache, diagnostics) -> Verdict:
+        """Reuse explanations across readings: a proof whose reading premises hold in this
+        reading is a proof here too; OPEN and DISCRETION are explained once per outcome
+        (the completions are shown for the reading they were computed under)."""
+        if not explain:
+            return Verdict(o, reading, status)
+        here = set(reading)
+        for v in cache.get(status, ()):
+            if v.proof is None or {i for k, i in v.proof.premises if k == "reading"} <= here:
+                return replace(v, reading=reading)
+        v = self._verdict(case, reading, o, status, True, diagnostics)
+        cache.setdefault(status, []).append(v)
+        return v
 
     def _status_interps(self, o) -> frozenset[str]:
         """Interpretations that can change the status of ``o`` (DISCRETION looks at siblings)."""
@@ -174,7 +181,8 @@ class RulingEngine:
         candidates = sorted(n for n in self.cone.of(o)[0] if n in self.policy.facts and n not in known)
         sets = self.query.deciding_sets(case.facts, reading, o, candidates)
         return Verdict(o, reading, OPEN, holds_in=tuple(sorted(holds.items())),
-                       fails_in=tuple(sorted(fails.items())), investigate=tuple(sets))
+                       fails_in=tuple(sorted(fails.items())), investigate=tuple(sets),
+                       example=tuple(x for x in reading if x[0] in self._status_interps(o)))
 
     def prove(self, case, reading, o, holds: bool, diagnostics: list) -> Proof:
         """A minimal core for the verdict, z3's answer on it and cvc5's on the printed obligation."""

@@ -41,6 +41,7 @@ class Verdict:
     investigate: tuple[tuple[str, ...], ...] = ()   # OPEN: smallest deciding sets of unknown facts
     makers: tuple[str, ...] = ()         # DISCRETION: decision-makers named by the 裁量 declarations
     discretions: tuple[str, ...] = ()
+    example: tuple | None = None          # OPEN: the reading the completions were computed under
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def _groups(o_ruling) -> list[tuple[list, Verdict]]:
     """Readings that share one verdict (same status and proof) are shown together."""
     groups: list[tuple[list, Verdict]] = []
     key = lambda v: (v.status, v.proof.certificate if v.proof else None, v.investigate,  # noqa: E731
-                     v.makers, v.holds_in, v.fails_in)
+                     v.makers, v.holds_in, v.fails_in, v.example)
     for v in o_ruling.verdicts:
         for readings, first in groups:
             if key(first) == key(v):
@@ -160,6 +160,24 @@ def _groups(o_ruling) -> list[tuple[list, Verdict]]:
         else:
             groups.append(([v.reading], v))
     return groups
+
+
+def describe_readings(group: list, every: list, lang: str = "zh") -> str:
+    """A short description of the readings in ``group`` among ``every`` (the admissible ones):
+    only the interpretations needed to tell the group apart are named."""
+    if not group or not every:
+        return ""
+    inside = {tuple(r) for r in group}
+    names = [n for n, _ in every[0]]
+    keep = list(names)
+    for name in names:
+        trial = [n for n in keep if n != name]
+        project = lambda r: tuple(x for x in r if x[0] in trial)  # noqa: E731
+        mine = {project(r) for r in inside}
+        if not any(project(r) in mine for r in every if tuple(r) not in inside):
+            keep = trial
+    shown = sorted({tuple(x for x in r if x[0] in keep) for r in inside})
+    return " | ".join(", ".join(f"{n} = {_value(v, lang)}" for n, v in r) for r in shown)
 
 
 def _verdict_body(v: Verdict, policy, lang: str, cert_dir: str | None, case) -> list[str]:
@@ -175,15 +193,18 @@ def _verdict_body(v: Verdict, policy, lang: str, cert_dir: str | None, case) -> 
         ids = f" [{', '.join(v.discretions)}]" if v.discretions else ""
         return [text + ids]
     if v.status == OPEN and v.holds_in is not None:
-        known = set(dict(case.facts))
-        relevant = sorted({n for s in v.investigate for n in s}) or sorted(
-            n for n, _ in v.holds_in if n not in known)
+        fails = dict(v.fails_in)
+        relevant = {n for n, x in v.holds_in if fails.get(n) != x}    # where the two differ
         show = lambda items: ", ".join(f"{n} = {_value(x, lang)}" for n, x in items if n in relevant)  # noqa: E731
-        lines = [w["open_why"] + ":",
+        example = ""
+        if v.example:
+            example = f" ({w['under']} " + ", ".join(f"{n} = {_value(x, lang)}" for n, x in v.example) + ")"
+        lines = [w["open_why"] + example + ":",
                  f"  {w['holds_in']}: {show(v.holds_in) or '—'}",
                  f"  {w['fails_in']}: {show(v.fails_in) or '—'}"]
         if v.investigate:
-            sets = " / ".join("{" + ", ".join(s) + "}" for s in v.investigate)
+            sets = " / ".join("{" + ", ".join(s[:12]) + (f", … (+{len(s) - 12})" if len(s) > 12 else "") + "}"
+                              for s in v.investigate)
             lines.append(f"{w['investigate']}: {sets}")
         return lines
     return []
@@ -205,11 +226,11 @@ def render_text(ruling: Ruling, policy, lang: str = "zh", cert_dir: str | None =
     out.append(f"{w['verdicts']}:")
     for o in ruling.outcomes:
         out.append(f"  [{s[o.status]}] {outcome_text(o.outcome, lang)}")
+        every = [v.reading for v in o.verdicts]
         for readings, v in _groups(o):
             indent = "      "
-            if o.status == DEPENDS or len(o.verdicts) > 1 and len(readings) < len(o.verdicts):
-                out.append(f"    {w['under']} " + " | ".join(_reading_text(r, lang) for r in readings)
-                           + f": {s[v.status]}")
+            if len(readings) < len(every):
+                out.append(f"    {w['under']} {describe_readings(readings, every, lang)}: {s[v.status]}")
             out += [indent + line for line in _verdict_body(v, policy, lang, cert_dir, case)]
     for d in ruling.diagnostics:
         out.append(f"[{d.code}] {d.message(lang)}" + (f" — {d.hint}" if d.hint else ""))
@@ -224,8 +245,9 @@ def _readings_lines(ruling: Ruling, policy, lang: str) -> list[str]:
     lines = [f"{w['readings']}:"]
     for name in sorted(policy.interpretations):
         lines.append(f"  {name} = " + (_value(given[name], lang) if name in given else w["both"]))
-    for reading, core in ruling.excluded:
-        lines.append(f"  {w['excluded']}: {_reading_text(reading, lang)}")
+    if ruling.excluded:
+        every = list(ruling.readings) + [r for r, _ in ruling.excluded]
+        lines.append(f"  {w['excluded']}: {describe_readings([r for r, _ in ruling.excluded], every, lang)}")
     return lines
 
 
@@ -253,10 +275,10 @@ def render_markdown(ruling: Ruling, policy, lang: str = "zh", cert_dir: str | No
     certs = []
     for o in ruling.outcomes:
         out += ["", f"### {outcome_text(o.outcome, lang)} — {s[o.status]}", ""]
+        every = [v.reading for v in o.verdicts]
         for readings, v in _groups(o):
-            if len(o.verdicts) > 1 and len(readings) < len(o.verdicts):
-                out += [f"*{w['under']} " + " | ".join(_reading_text(r, lang) for r in readings)
-                        + f"*: **{s[v.status]}**", ""]
+            if len(readings) < len(every):
+                out += [f"*{w['under']} {describe_readings(readings, every, lang)}*: **{s[v.status]}**", ""]
             for line in _verdict_body(v, policy, lang, cert_dir, case):
                 out.append(line if line.startswith("  ") else f"{line}")
             out.append("")
