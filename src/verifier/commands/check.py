@@ -1,44 +1,104 @@
-"""``verifier check [PATH...]``: parse, check and (when available) analyse policies."""
+"""``verifier check [PATH...]``: parse, check and analyse policies; report in any format.
+
+Exit codes: 0 nothing at or above ``--fail-on`` (after the baseline), 1 findings at or
+above it, 2 the input (policies, baseline, readings) could not be read or checked.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from ..diagnostics import SEVERITY_RANK
-from ..diagnostics.render import render_json, render_text
+from ..diagnostics.render import render_text
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from ..load import load_policy
-
-DEFAULT_PATHS = ["policy/"]
+from .common import DEFAULT_PATHS
 
 
 def register(sub) -> None:
     p = sub.add_parser("check", help="parse, check and analyse policy files")
     p.add_argument("paths", nargs="*", metavar="PATH", help="policy files or folders (default: policy/)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("both", "zh", "en"), default="both")
+    p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
+    p.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="language of text messages")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    p.add_argument("--reading", action="append", default=[], metavar="NAME=true|false",
+                   help="fix an interpretation to one reading (repeatable; default: every reading)")
+    p.add_argument("--baseline", metavar="FILE", help="accepted findings: fail only on new ones")
+    p.add_argument("--no-analysis", action="store_true", help="parse and check only")
+    p.add_argument("--timeout-ms", type=int, default=10_000, help="time limit per solver call")
     p.set_defaults(run=run)
+
+
+def parse_readings(items: list[str], policy) -> tuple[dict[str, bool] | None, str | None]:
+    """``["名=true", …]`` -> readings dict, or an error message."""
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        value = value.strip().lower()
+        if value not in ("true", "false", "为真", "为假"):
+            return None, f"--reading {item!r}: write NAME=true or NAME=false"
+        if name not in policy.interpretations:
+            known = ", ".join(sorted(policy.interpretations)) or "none"
+            return None, f"--reading {item!r}: {name!r} is not an interpretation (known: {known})"
+        out[name] = value in ("true", "为真")
+    return out, None
 
 
 def run(args: argparse.Namespace) -> int:
     loaded = load_policy(args.paths or DEFAULT_PATHS)
-    diagnostics = sorted(loaded.diagnostics, key=lambda d: d.sort_key())
-    if args.format == "json":
-        print(render_json(diagnostics, {"documents": _summaries(loaded)}))
-    else:
-        colour = sys.stdout.isatty()
-        for d in diagnostics:
-            print(render_text(d, loaded.sources, args.lang, colour))
-        for line in _summary_lines(loaded):
+    if not loaded.ok or args.no_analysis:
+        return _report_front_end(loaded, args)
+    readings, problem = parse_readings(args.reading, loaded.policy)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return INPUT_ERROR
+    baseline = None
+    if args.baseline:
+        from ..baseline import load_baseline
+        baseline, problems = load_baseline(args.baseline)
+        if baseline is None:
+            for d in problems:
+                print(render_text(d, {}), file=sys.stderr)
+            return INPUT_ERROR
+    from ..analysis import analyse
+    from ..report import render
+    result = analyse(loaded.policy, readings or None, timeout_ms=args.timeout_ms)
+    findings = list(result.findings)
+    stale = []
+    if baseline is not None:
+        from ..baseline import apply_baseline, stale_lines
+        findings, _accepted, stale = apply_baseline(findings, baseline)
+        findings = list(findings)
+    out = render(args.format, findings, loaded, colour=sys.stdout.isatty() and args.format == "text")
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    if stale and args.format == "text":
+        for line in stale_lines(stale, args.baseline):
             print(line)
+    return _exit_code(args.fail_on, [*loaded.diagnostics, *findings])
+
+
+def _exit_code(fail_on: str, items) -> int:
+    threshold = SEVERITY_RANK[fail_on]
+    return FINDINGS if any(SEVERITY_RANK[x.severity] >= threshold for x in items) else OK
+
+
+def _report_front_end(loaded, args) -> int:
+    """Diagnostics only (the input did not load, or --no-analysis)."""
+    if args.format == "text":
+        colour = sys.stdout.isatty()
+        for d in sorted(loaded.diagnostics, key=lambda d: d.sort_key()):
+            print(render_text(d, loaded.sources, args.lang, colour))
+        for line in summary_lines(loaded):
+            print(line)
+    else:
+        from ..report import render
+        sys.stdout.write(render(args.format, None, loaded) + "\n")
     if not loaded.ok:
         return INPUT_ERROR
-    threshold = SEVERITY_RANK[args.fail_on]
-    return FINDINGS if any(SEVERITY_RANK[d.severity] >= threshold for d in diagnostics) else OK
+    return _exit_code(args.fail_on, loaded.diagnostics)
 
 
-def _summaries(loaded) -> list[dict]:
+def summaries(loaded) -> list[dict]:
     out = []
     for doc in loaded.documents:
         counts: dict[str, int] = {}
@@ -49,9 +109,9 @@ def _summaries(loaded) -> list[dict]:
     return sorted(out, key=lambda s: s["id"])
 
 
-def _summary_lines(loaded) -> list[str]:
+def summary_lines(loaded) -> list[str]:
     lines = []
-    for s in _summaries(loaded):
+    for s in summaries(loaded):
         c = s["counts"]
         parts = ", ".join(f"{c.get(k, 0)} {k}s" for k in ("clause", "fact", "term", "rule", "decision"))
         lines.append(f"{s['id']} ({s['file']}): {parts}")
