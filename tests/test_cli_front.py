@@ -33,7 +33,9 @@ def test_check_json_lists_diagnostics_with_locations(tmp_path):
     assert code == 2
     payload = json.loads(out)
     d = [x for x in payload["diagnostics"] if x["code"] == "V200"][0]
-    assert (d["file"], d["line"], d["column"], d["severity"]) == (str(bad), 5, 18, "error")
+    loc = d["location"]
+    assert (loc["line"], loc["column"], d["severity"]) == (5, 18, "error")
+    assert loc["file"].endswith("bad.policy")
     assert d["message"] == "乙 is not declared" and d["message_zh"] == "乙 未声明"
 
 
