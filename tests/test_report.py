@@ -97,7 +97,8 @@ def test_json_schema(loaded):
     assert f["rules"][0] == {"id": "R-1", "clauses": ["T-1"], "conclusion": "may 予以容错",
                              "location": {"file": "t0.policy", "line": 9, "column": 1,
                                           "end_line": 9, "end_column": 20}}
-    assert f["clauses"] == ["T-1", "T-2"] and f["readings"] == [{}]
+    assert f["clauses"] == ["T-1", "T-2"]
+    assert f["readings"] == {"count": 1, "when": {}, "exact": False, "list": [{}]}   # total unknown
     assert f["message_zh"].startswith("规则 R-1, R-2")
     assert doc["diagnostics"][0]["code"] == "V300" and doc["diagnostics"][0]["location"]["line"] == 6
     assert doc["summary"]["counts"] == {"error": 2, "warning": 1, "info": 0}
@@ -108,7 +109,8 @@ def test_json_of_analysis_object(policy):
     from verifier.analysis import analyse
     a = analyse(policy)
     doc = json.loads(render_json(a, policy))
-    assert doc["readings"] == [{}]
+    assert doc["readings"] == {"interpretations": [], "count": 1, "fixed": {}}
+    assert doc["findings"][0]["readings"] == {"count": 1, "when": {}, "exact": True, "list": [{}]}
     assert {f["code"] for f in doc["findings"]} >= {"A401", "A409"}
     for f in doc["findings"]:
         if f["witness"] is not None:
@@ -194,3 +196,7 @@ def test_decisive_readings(loaded):
     out = render_text(type("A", (), {"findings": (f,), "readings": readings})(), loaded)
     assert "甲 = true  (reading)" in out and "(1 other interpretations: any reading)" in out
     assert "readings: whenever 甲 = true (2 of 4 readings)" in out
+    doc = json.loads(render_json(type("A", (), {"findings": (f,), "readings": readings})(), loaded))
+    assert doc["readings"] == {"interpretations": ["乙", "甲"], "count": 4, "fixed": {}}
+    assert doc["findings"][0]["readings"] == {"count": 2, "when": {"甲": True}, "exact": True,
+                                              "list": [{"甲": True, "乙": True}, {"甲": True, "乙": False}]}

@@ -6,7 +6,7 @@ from it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITY_RANK = {INFO: 0, WARNING: 1, ERROR: 2}
@@ -19,6 +19,7 @@ class Code:
     severity: str
     en: str
     zh: str
+    title_zh: str = ""     # a short Chinese heading, for reports
 
 
 _CODES = (
@@ -104,7 +105,14 @@ _CODES = (
          "z3 与 cvc5 对 {question} 的结论不一致:{z3} / {cvc5}"),
 )
 
-REGISTRY: dict[str, Code] = {c.code: c for c in _CODES}
+_TITLES_ZH = {
+    "A400": "假设相互矛盾", "A401": "无优先关系的冲突", "A402": "由优先关系解决的重叠",
+    "A403": "结论相同的重叠", "A404": "空白(无结论)", "A405": "裁量", "A406": "永不适用的规则",
+    "A407": "总被推翻的规则", "A408": "冗余规则", "A409": "命题不成立", "A410": "命题成立",
+    "A411": "求解器未能判定",
+}
+
+REGISTRY: dict[str, Code] = {c.code: replace(c, title_zh=_TITLES_ZH.get(c.code, "")) for c in _CODES}
 
 
 def lookup(code: str) -> Code:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import PurePath
 from typing import Optional
 
@@ -213,33 +214,68 @@ class ReportInput:
         return f"{words[c.kind]} {c.target}"
 
     # ------------------------------------------------------------ readings
+    @cached_property
+    def _analysed(self) -> dict[str, frozenset]:
+        """Interpretation -> the values it took across the readings analysed."""
+        out: dict[str, set] = {}
+        for reading in self.readings or ():
+            for n, v in reading:
+                out.setdefault(n, set()).add(v)
+        return {n: frozenset(v) for n, v in out.items()}
+
+    @cached_property
+    def _decisive_cache(self) -> dict:
+        return {}
+
     def decisive_readings(self, f: Finding) -> tuple[tuple[str, bool], ...]:
         """The interpretation values the finding depends on: those its witness uses that
         take the same value in every reading where it holds while other values were
         analysed. Without the list of analysed readings: the whole witness reading."""
         if self.readings is None:
             return tuple(f.witness_reading)
-        analysed: dict[str, set] = {}
-        for reading in self.readings:
-            for n, v in reading:
-                analysed.setdefault(n, set()).add(v)
-        mine = [dict(r) for r in f.readings]
-        out = []
-        for n in [n for n, _ in f.witness_reading] or sorted({n for r in mine for n in r}):
-            values = {r.get(n) for r in mine}
-            if len(values) == 1 and len(analysed.get(n, ())) > 1:
-                out.append((n, values.pop()))
-        return tuple(out)
+        key = id(f)
+        if key not in self._decisive_cache:
+            seen: dict[str, set] = {}
+            for column in zip(*f.readings):             # one column per interpretation
+                for n, v in set(column):
+                    seen.setdefault(n, set()).add(v)
+            names = [n for n, _ in f.witness_reading] or sorted(seen)
+            self._decisive_cache[key] = (f, tuple(
+                (n, next(iter(seen[n]))) for n in names
+                if len(seen.get(n, ())) == 1 and len(self._analysed.get(n, ())) > 1))
+        return self._decisive_cache[key][1]
 
     def other_readings(self, f: Finding) -> int:
-        """How many interpretations of the witness may take either value (not decisive,
-        not fixed by the reading analysed)."""
+        """How many interpretations of the witness may take either value (neither decisive
+        nor fixed by the readings analysed)."""
         if self.readings is None:
             return 0
-        free = {n for n, _ in self.readings[0]} if len(self.readings) > 1 else set()
-        free = {n for n in free if len({dict(r).get(n) for r in self.readings}) > 1}
         decisive = {n for n, _ in self.decisive_readings(f)}
-        return sum(1 for n, _ in f.witness_reading if n in free and n not in decisive)
+        return sum(1 for n, _ in f.witness_reading
+                   if len(self._analysed.get(n, ())) > 1 and n not in decisive)
+
+    def holds_always(self, f: Finding) -> bool:
+        """True when ``f`` holds under every reading analysed (or there are none)."""
+        mine = tuple(f.readings)
+        if not mine or mine == ((),):
+            return True
+        return self.readings is not None and len(set(mine)) >= len(self.readings)
+
+    def readings_summary(self, f: Finding) -> dict:
+        """The readings under which ``f`` holds, compactly (see docs/output-format.md)."""
+        decisive = self.decisive_readings(f)
+        count = len(set(f.readings)) if f.readings != ((),) else (1 if f.readings else 0)
+        total = len(self.readings) if self.readings is not None else None
+        exact = total is not None and (self.holds_always(f) or count * 2 ** len(decisive) == total)
+        listed = None if count > 16 else [{n: v for n, v in r} for r in f.readings]
+        return {"count": count, "when": {n: v for n, v in decisive}, "exact": exact, "list": listed}
+
+    def readings_overview(self) -> dict | None:
+        """The readings analysed: interpretation names, how many, and those held fixed."""
+        if self.readings is None:
+            return None
+        return {"interpretations": sorted(self._analysed), "count": len(self.readings),
+                "fixed": {n: next(iter(v)) for n, v in sorted(self._analysed.items()) if len(v) == 1}}
 
     def readings_text(self, f: Finding) -> str:
         """"all readings", or the interpretation values under which ``f`` holds."""
@@ -249,7 +285,7 @@ class ReportInput:
         if self.readings is None:
             return "; ".join(reading_text(r) for r in mine)
         total = len(self.readings)
-        if set(mine) >= set(self.readings):
+        if self.holds_always(f):
             return "all readings" if total > 1 else f"the reading analysed ({reading_text(self.readings[0])})"
         decisive = self.decisive_readings(f)
         if decisive and len(mine) * 2 ** len(decisive) == total:

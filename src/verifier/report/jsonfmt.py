@@ -39,7 +39,7 @@ def finding_json(ri: ReportInput, f) -> dict:
         "core": list(f.core),
         "witness": None if f.witness is None else {n: v for n, v in f.witness},
         "witness_reading": _reading(f.witness_reading),
-        "readings": [_reading(r) for r in f.readings],
+        "readings": ri.readings_summary(f),
     }
 
 
@@ -61,7 +61,7 @@ def payload(ri: ReportInput) -> dict:
         "tool": {"name": "verifier", "version": __version__},
         "documents": [{"id": d.id, "title": d.title, "file": rel_path(d.span.file) if has_location(d.span) else None}
                       for d in ri.documents],
-        "readings": None if ri.readings is None else [_reading(r) for r in ri.readings],
+        "readings": ri.readings_overview(),
         "diagnostics": [diagnostic_json(d) for d in ri.diagnostics],
         "findings": [finding_json(ri, f) for f in ri.findings],
         "summary": {"counts": ri.counts(), "codes": codes, "loaded": ri.policy is not None},

@@ -69,7 +69,7 @@ def _finding(ri: ReportInput, f, index: dict[str, int]) -> dict:
             "clauses": list(ri.clauses_of(f)), "subject": f.subject, "core": list(f.core),
             "witness": None if f.witness is None else {n: v for n, v in f.witness},
             "witness_reading": {n: v for n, v in f.witness_reading},
-            "readings": [{n: v for n, v in r} for r in f.readings],
+            "readings": ri.readings_summary(f),
         },
     }
     related = _related((*f.rules, *f.related))

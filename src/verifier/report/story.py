@@ -5,15 +5,12 @@ glosses for the gloss), the rules' clauses and conclusions, and the finding's co
 """
 from __future__ import annotations
 
+from ..diagnostics.codes import REGISTRY
+
 from ..model import nodes as m
 from .base import ReportInput
 
-ZH_TITLES = {
-    "A400": "假设相互矛盾", "A401": "无优先关系的冲突", "A402": "由优先关系解决的重叠",
-    "A403": "结论相同的重叠", "A404": "空白(无结论)", "A405": "裁量", "A406": "永不适用的规则",
-    "A407": "总被推翻的规则", "A408": "冗余规则", "A409": "命题不成立", "A410": "命题成立",
-    "A411": "求解器未能判定",
-}
+ZH_TITLES = {c.code: c.title_zh for c in REGISTRY.values() if c.title_zh}  # from the one registry
 
 
 def _name_zh(ri: ReportInput, name: str) -> str:
