@@ -17,8 +17,8 @@ from verifier.model.policy import PolicySet
 RULES_PER_TARGET = 10
 
 
-def _literal(rng: random.Random, topic: list[str], enum: str, num: str):
-    k = rng.random()
+def _literal(rng: random.Random, topic: list[str], enum: str, num: str, plain: bool):
+    k = 1.0 if plain else rng.random()
     if k < 0.1:
         return Is(enum, (rng.choice(("从轻", "减轻", "免除")),))
     if k < 0.2:
@@ -27,15 +27,21 @@ def _literal(rng: random.Random, topic: list[str], enum: str, num: str):
     return f if rng.random() < 0.7 else Not(f)
 
 
-def synthetic(n_rules: int, n_facts: int | None = None, seed: int = 0) -> PolicySet:
-    """A policy with ``n_rules`` rules over ``n_facts`` boolean facts (+1 enum, +1 int)."""
+def synthetic(n_rules: int, n_facts: int | None = None, seed: int = 0,
+              plain: bool = False) -> PolicySet:
+    """A policy with ``n_rules`` rules over ``n_facts`` boolean facts (+1 enum, +1 int;
+    ``plain``: boolean facts only, for truth-table comparisons)."""
     rng = random.Random(seed)
     n_targets = max(1, n_rules // RULES_PER_TARGET)
     n_facts = n_facts or max(20, n_rules // 5)
     facts = [f"事实{i}" for i in range(n_facts)]
     items: list = [Fact(f, BoolType()) for f in facts]
-    items += [Fact("处理方式", EnumType(("从轻", "减轻", "免除"))), Fact("县域排名", IntType(1, 158))]
-    items.append(Assumption("排名合理", Implies(Ref(facts[0]), Compare("<=", Ref("县域排名"), IntLit(150)))))
+    if not plain:
+        items += [Fact("处理方式", EnumType(("从轻", "减轻", "免除"))), Fact("县域排名", IntType(1, 158))]
+        items.append(Assumption("排名合理", Implies(Ref(facts[0]),
+                                                 Compare("<=", Ref("县域排名"), IntLit(150)))))
+    else:
+        items.append(Assumption("互斥", Not(And((Ref(facts[0]), Ref(facts[1]))))))
     rules: list[Rule] = []
     for t in range(n_targets):
         start = rng.randrange(n_facts)
@@ -51,7 +57,7 @@ def synthetic(n_rules: int, n_facts: int | None = None, seed: int = 0) -> Policy
             if len(rules) >= n_rules:
                 break
             rid = f"R-{t}-{j}"
-            cond = And(tuple(_literal(rng, topic, "处理方式", "县域排名")
+            cond = And(tuple(_literal(rng, topic, "处理方式", "县域排名", plain)
                              for _ in range(rng.randint(2, 4))))
             if decide:
                 c = Conclusion("decide", name, ("予以", "不予", "暂缓")[j % 3])

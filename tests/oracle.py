@@ -86,5 +86,8 @@ def expected(policy, readings=None) -> dict[str, set]:
     return out
 
 
-def actual(analysis) -> dict[str, set]:
-    return {f.fingerprint: set(f.readings) for f in analysis.findings}
+def actual(analysis, policy) -> dict[str, set]:
+    """fingerprint -> set of full readings, expanding the analysis' partial readings."""
+    from verifier.analysis.run import expand
+    return {f.fingerprint: {full for r in f.readings for full in expand(r, policy)}
+            for f in analysis.findings}

@@ -1,7 +1,7 @@
 """Random small policies (model objects) for differential and metamorphic tests.
 
 ``random_policy(rng)`` builds a checked-style PolicySet with a few boolean facts, a small
-enum, a small int, an interpretation, a defined term, a rule-concluded term, two actions,
+enum, a small int, one or two interpretations, a defined term, a rule-concluded term, two actions,
 an unordered decision with a scope, an ordered decision, a discretion, assumptions,
 up to ~8 rules with random priorities (acyclic), and a property. Dependencies are
 stratified: stratum-0 rules conclude 予以容错 / 可予容错 / 处理决定 and read only facts,
@@ -25,7 +25,7 @@ from verifier.model.policy import PolicySet
 BOOL_NAMES = ("谋取私利", "urgent", "明令禁止", "reform失误", "集体决策", "x_2", "主动挽回")
 ENUM = ("处理方式", ("从轻", "减轻", "免除"))
 INT = ("排名", 0, 5)
-INTERP = "宽松解释"
+INTERP, INTERP2 = "宽松解释", "strict_口径"
 DEF_TERM, RULE_TERM = "一般条件", "可予容错"
 ACT_A, ACT_B = "予以容错", "act_b"
 DEC_U = ("处理决定", ("甲", "乙", "丙"))
@@ -38,6 +38,7 @@ class _Gen:
         self.bools = BOOL_NAMES[:rng.randint(2, max_bool)]
         self.enum_labels = ENUM[1][:rng.randint(2, 3)]
         self.interp = rng.random() < 0.7
+        self.interp2 = self.interp and rng.random() < 0.4
         self.max_rules = max_rules
         self.defining = False                 # True while generating the term's definition
 
@@ -52,7 +53,7 @@ class _Gen:
         if r < 0.67:
             return self.int_compare()
         if r < 0.74 and self.interp:
-            return Ref(INTERP)
+            return Ref(INTERP if not self.interp2 or self.rng.random() < 0.5 else INTERP2)
         if r < 0.82 and not self.defining:
             return Ref(DEF_TERM)
         if r < 0.84:
@@ -133,6 +134,8 @@ class _Gen:
         items.append(Fact(INT[0], IntType(INT[1], INT[2])))
         if self.interp:
             items.append(Interpretation(INTERP, "宽", "严"))
+        if self.interp2:
+            items.append(Interpretation(INTERP2, "严", "宽"))
         self.defining = True
         items.append(Term(DEF_TERM, self.expr(0)))
         self.defining = False

@@ -132,7 +132,20 @@ def test_readings_are_recorded_and_merged():
     [dead] = a.of("A406")
     assert dead.readings == ((("宽", False),),)
     assert analyse(p, {"宽": True}).of("A406") == ()
-    assert len(a.readings) == 2
+    assert a.readings == ((),) and a.reading_count == 2
+    assert a.of("A405") == ()                 # only a must rule: never permitted-only
+
+
+def test_irrelevant_interpretations_are_not_enumerated():
+    many = [Interpretation(f"解释{i}", "t", "f") for i in range(20)]
+    p = pol(A, B, *many, X, Rule("R-1", And((Ref("甲"), Ref("解释3"))), concl("may")),
+            Rule("R-2", Ref("乙"), concl("must_not")))
+    a = analyse(p)
+    assert a.reading_count == 2 ** 20 and a.queries < 40
+    [conflict] = a.of("A401")
+    assert conflict.readings == ((("解释3", True),),)
+    [dead_free] = a.of("A405")
+    assert dead_free.readings == ((("解释3", True),),)
 
 
 def test_minimal_witness_prefers_defaults():

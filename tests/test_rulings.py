@@ -46,6 +46,16 @@ def oracle(policy, table, case, outcomes):
     return out
 
 
+def expand(tables, full_readings):
+    """Partial readings stand for all their extensions: look each full reading up."""
+    out = {}
+    for full in full_readings:
+        for key, table in (tables or {}).items():
+            if set(key) <= set(full):
+                out[full] = table
+    return out
+
+
 def brute_table(policy):
     return [(full, readings, evaluate(policy, full, readings)) for full, readings in all_cases(policy)]
 
@@ -72,12 +82,13 @@ def test_verdicts_agree_with_brute_force(seed):
         case = random_partial(policy, rng)
         expected = oracle(policy, table, case, engine.outcomes)
         got = engine.statuses(case)
-        assert (got or {}) == expected, (case, got, expected)
-        engine._multi_ok = False                     # the per-projection path
-        assert (engine.statuses(case) or {}) == expected
+        assert expand(got, expected) == expected, (case, got, expected)
+        engine._multi_ok = False                     # the per-projection path (partial readings)
+        partial = engine.statuses(case)
+        assert expand(partial, expected) == expected
         engine._multi_ok = True
-        naive = {r: engine._table(engine.query.decide_naive(case.facts, r)) for r in expected}
-        assert naive == expected
+        naive = {r: engine._table(engine.query.decide_naive(case.facts, r)) for r in (partial or {})}
+        assert naive == (partial or {})
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
@@ -194,8 +205,11 @@ def test_fast_path_matches_full_rulings():
         if fast is None:
             assert not full.admissible
             continue
-        assert {r: {o.outcome: v.status for o in full.outcomes for v in o.verdicts if v.reading == r}
-                for r in full.readings} == fast
+        for o in full.outcomes:              # per-outcome partial readings vs the fast path's
+            for v in o.verdicts:
+                for reading, table in fast.items():
+                    if set(v.reading) <= set(reading) or set(reading) <= set(v.reading):
+                        assert table[o.outcome] == v.status, (o.outcome, v.reading, reading)
 
 
 def test_exhaustive_small_cases_of_fixture():

@@ -1,7 +1,12 @@
-"""The analyses of docs/semantics.md ("What the analyses ask") under one reading.
+"""The analyses of docs/semantics.md ("What the analyses ask").
 
-Each method asks one kind of question of the admissible cases and appends Findings.
-Every query's docstring states what its solver answer means. Witnesses are minimised and
+Readings are handled symbolically: each question is asked with the interpretations it can
+depend on (cones.py) left free, and the solver enumerates the readings under which some
+admissible case answers it — each case found is generalised, with verifier.evaluate, to
+every reading under which that same case answers it, and those readings are blocked —
+until no reading is left. Universal findings (dead, shadowed, redundant, proven) hold
+under the consistent readings where the existential question has no case. Every
+method's docstring states what its solver answer means. Witnesses are minimised and
 replayed through verifier.evaluate before they are recorded.
 """
 from __future__ import annotations
@@ -13,65 +18,136 @@ import z3
 
 from ..evaluate import Atom, Evaluator, incompatible
 from ..logic import EngineSolver, Result
-from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, NO_SPAN
+from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
+from .cones import Cones
 from .findings import Finding, RuleRef, make_args
 from .prefilter import clash, conjoin, summarise
-from .witness import minimise, replay
-
+from .witness import WitnessError, minimise, replay
 
 # codes whose witness condition implies applicable(r) for each of the finding's rules
 FORCING = ("A401", "A402", "A403", "A407", "A408")
 
+Combo = tuple[tuple[str, bool], ...]          # a partial reading, sorted
+Holds = Callable[[Evaluator], bool]
 
-class ReadingAnalysis:
-    """All analyses under one reading, sharing one EngineSolver."""
 
-    def __init__(self, s: EngineSolver, reading: dict[str, bool]):
+class Projection:
+    """The readings (combos over ``names``) under which some admissible case satisfies a
+    condition: ``found``; the consistent combos over ``names``: ``universe``; a first
+    (condition, sat Result, combo) to build a witness from; ``unknown`` on a timeout."""
+
+    def __init__(self, universe: list[Combo]):
+        self.universe = universe
+        self.found: list[Combo] = []
+        self.first: Optional[tuple] = None
+        self.unknown: Optional[Result] = None
+
+    @property
+    def missing(self) -> list[Combo]:
+        """Consistent combos with no case (where the universal claim holds)."""
+        seen = set(self.found)
+        return [c for c in self.universe if c not in seen] if self.unknown is None else []
+
+
+class Analyser:
+    """All analyses of one policy, sharing one EngineSolver."""
+
+    def __init__(self, s: EngineSolver, chosen: dict[str, bool]):
         self.s, self.enc, self.policy = s, s.enc, s.enc.policy
         self.ix = self.enc.ix
-        self.reading = dict(sorted(reading.items()))
-        s.reading = self.reading
+        self.cones = Cones(self.policy)
+        self.chosen = dict(chosen)
+        self.assumed = frozenset(self.cones.assumptions())     # names the assumptions read
+        self.base = frozenset(self.interps(self.assumed)) - set(self.chosen)
+        self.consistent: Optional[set[Combo]] = None  # combos over base ∪ chosen
         self.findings: list[Finding] = []
-        self.live: set[str] = set()            # rules with applicable(r) satisfiable
-        self.dead: set[str] = set()
-        self.shadowed: set[str] = set()
-        self.live_witness: dict[str, tuple[z3.BoolRef, Result]] = {}
+        self.live: dict[str, Projection] = {}
+        self.dead_all: set[str] = set()
         self._summaries: dict[str, object] = {}
+
+    # ------------------------------------------------------------ readings
+    def universe(self, names: list[str]) -> list[Combo]:
+        """Every combo over ``names`` (joined with the chosen reading) whose assumptions
+        are consistent."""
+        out = []
+        keep = self.base | set(self.chosen)
+        for values in itertools.product((True, False), repeat=len(names)):
+            combo = tuple(sorted({**self.chosen, **dict(zip(names, values))}.items()))
+            if self.consistent is None or self.restrict(combo, keep) in self.consistent:
+                out.append(combo)
+        return out
+
+    def interps(self, names) -> list[str]:
+        return [n for n in names if n in self.policy.interpretations]
+
+    @staticmethod
+    def restrict(combo, names) -> Combo:
+        return tuple((n, v) for n, v in combo if n in names)
+
+    def project(self, condition: z3.BoolRef, holds: Holds, interps) -> Projection:
+        """Which readings over ``interps`` (and the assumptions' ones) admit a case with
+        ``condition``: sat answers are generalised by evaluating ``holds`` on the same case
+        under the other readings (a disagreement with the solver is a bug: WitnessError),
+        then blocked; unsat ends the enumeration."""
+        names = sorted((set(self.interps(interps)) | self.base) - set(self.chosen))
+        keep = set(names) | set(self.chosen)
+        relevant = frozenset(interps) | self.assumed
+        proj = Projection(self.universe(names))
+        self.s.reading = dict(self.chosen)
+        with self.s.scope(condition):
+            while len(proj.found) < len(proj.universe):
+                r = self.s.check()
+                if r.unknown:
+                    proj.unknown = r
+                    break
+                if r.proven:
+                    break
+                case, reading = self.enc.case_from_model(r.model)
+                combo = self.restrict(tuple(sorted(reading.items())), keep)
+                if proj.first is None:
+                    proj.first = (condition, r, combo, relevant)
+                seen = set(proj.found)
+                more = [c for c in proj.universe if c not in seen
+                        and self._holds_at(case, reading, c, holds)]
+                if combo not in more:
+                    raise WitnessError(f"solver case fails replay: {case} {reading}")
+                proj.found += more
+                self.s.add(z3.And([z3.Not(z3.And(self.enc.reading_literals(dict(c)))) for c in more]))
+        return proj
+
+    def _holds_at(self, case: dict, reading: dict, combo: Combo, holds: Holds) -> bool:
+        ev = Evaluator(self.policy, case, {**reading, **dict(combo)}, validate=False)
+        return ev.admissible() and holds(ev)
 
     # ------------------------------------------------------------ helpers
     def ref(self, rid: str) -> RuleRef:
         r = self.policy.rules[rid]
         return RuleRef(rid, r.meta.cites, r.span)
 
-    def ask(self, condition: z3.BoolRef) -> tuple[z3.BoolRef, Result]:
-        """(condition, result) for 'some admissible case has condition' (REFUTED(model)
-        iff so; PROVEN iff none)."""
-        return condition, self.s.exists(condition)
-
     def unknown(self, question: str, r: Result) -> None:
-        self.add("A411", (), question, reason=r.reason)
+        self.add("A411", (), question, [tuple(sorted(self.chosen.items()))], reason=r.reason)
 
-    def add(self, code: str, rules: tuple[str, ...], subject: Optional[str] = None, *,
-            found: Optional[tuple[z3.BoolRef, Result]] = None,
-            holds: Optional[Callable[[Evaluator], bool]] = None, winner: Optional[str] = None,
-            related: tuple[str, ...] = (), core: tuple[str, ...] = (),
-            reason: Optional[str] = None, span=None) -> None:
-        """Record a finding; with ``found`` = (condition, sat result), minimise the witness
-        and replay it."""
+    def add(self, code: str, rules: tuple[str, ...], subject: Optional[str], combos, *,
+            first: Optional[tuple] = None, holds: Optional[Holds] = None,
+            winner: Optional[str] = None, related: tuple[str, ...] = (),
+            core: tuple[str, ...] = (), reason: Optional[str] = None) -> None:
+        """Record a finding holding under ``combos``; with ``first`` = (condition, sat
+        Result, combo, relevant names), minimise the witness under that reading and
+        replay it."""
         witness, wreading = None, ()
-        if found is not None:
+        if first is not None:
+            condition, result, combo, relevant = first
+            self.s.reading = dict(combo)
             forced = conjoin(self.summary(r) for r in rules) if code in FORCING else None
-            case, readings = minimise(self.s, found[0], found[1].model, forced)
+            case, readings = minimise(self.s, condition, result.model, forced, relevant)
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
             witness = tuple(case.items())
             wreading = tuple(sorted(readings.items()))
         refs = tuple(self.ref(r) for r in rules)
-        if span is None:
-            span = refs[0].span if refs else self._span_of(subject)
+        span = refs[0].span if refs else self._span_of(subject)
         self.findings.append(Finding(
             code, refs, subject, make_args(code, rules, subject, winner, reason), witness,
-            wreading, (tuple(self.reading.items()),), tuple(self.ref(r) for r in related),
-            core, span))
+            wreading, tuple(combos), tuple(self.ref(r) for r in related), core, span))
 
     def _span_of(self, name: Optional[str]):
         p = self.policy
@@ -86,82 +162,111 @@ class ReadingAnalysis:
     def eff(self, rid: str) -> z3.BoolRef:
         return self.enc.rules[rid].effective
 
-    # ------------------------------------------------------------ A400
-    def consistency(self) -> bool:
-        """unsat iff there is no admissible case (A400, core = assumptions involved).
-        Returns True when the analyses may go on."""
-        r = self.s.consistent()
-        if r.proven:
-            names = {a.name for a in self.policy.assumptions}
-            core = tuple(sorted(n for n in r.core if n in names))
-            self.add("A400", (), None, core=core)
-            return False
-        if r.unknown:
-            self.unknown("consistency of the assumptions", r)
-            return False
-        return True
-
-    # ------------------------------------------------------------ A406, A407
-    def rules_alive(self) -> None:
-        """Per rule: unsat iff no admissible case has applicable(r) (A406 dead)."""
-        for rid in self.ix.rule_ids:
-            found = self.ask(self.app(rid))
-            if found[1].proven:
-                self.dead.add(rid)
-                self.add("A406", (rid,))
-            elif found[1].refuted:
-                self.live.add(rid)
-                self.live_witness[rid] = found
-            else:
-                self.unknown(f"can rule {rid} apply", found[1])
-
-    def rules_shadowed(self) -> None:
-        """Per live rule with stronger incompatible rules: unsat iff no admissible case has
-        effective(r) (A407 shadowed; witness: a case where r applies and is defeated)."""
-        for rid in self.ix.rule_ids:
-            defeaters = self.ix.defeaters[rid]
-            if rid not in self.live or not defeaters:
-                continue
-            q, r = self.ask(self.eff(rid))
-            if r.proven:
-                self.shadowed.add(rid)
-                self.add("A407", (rid,), found=self.live_witness[rid], related=defeaters,
-                         holds=lambda ev, rid=rid: ev.applicable(rid) and not ev.effective(rid))
-            elif r.unknown:
-                self.unknown(f"can rule {rid} take effect", r)
-
-    # ------------------------------------------------------------ A408
-    def rules_redundant(self) -> None:
-        """Per live rule r with same-conclusion rules S: unsat iff every admissible case
-        with applicable(r) has some rule of S applicable (A408 redundant)."""
-        for atom, rids in self.ix.concluding.items():
-            for rid in rids:
-                others = tuple(o for o in rids if o != rid)
-                if rid not in self.live or not others:
-                    continue
-                alone = z3.And(self.app(rid), z3.Not(z3.Or([self.app(o) for o in others])))
-                q, r = self.ask(alone)
-                if r.proven:
-                    self.add("A408", (rid,), found=self.live_witness[rid], related=others,
-                             holds=lambda ev, rid=rid, others=others: ev.applicable(rid)
-                             and any(ev.applicable(o) for o in others))
-                elif r.unknown:
-                    self.unknown(f"is rule {rid} redundant", r)
-
-    # ------------------------------------------------------------ A401–A403
     def summary(self, rid: str):
         if rid not in self._summaries:
             self._summaries[rid] = summarise(self.policy, self.policy.rules[rid])
         return self._summaries[rid]
 
-    def candidate_pairs(self) -> tuple[list, list]:
-        """(incompatible pairs, same-conclusion pairs) of live rules grouped by target,
-        minus pairs whose conditions clash literally (sound prefilter)."""
-        by_target: dict[str, list[str]] = {}
+    def witness_for(self, condition: z3.BoolRef, combo: Combo, names) -> tuple:
+        """(condition, sat Result, combo, relevant): a case with ``condition`` under
+        ``combo``; ``names`` is the cone of ``condition``."""
+        self.s.reading = dict(combo)
+        return condition, self.s.exists(condition), combo, frozenset(names) | self.assumed
+
+    def stable_first(self, proj: Projection, names) -> tuple:
+        """The witness seed under the least reading found (not the solver's first), so
+        the witness does not depend on solver order."""
+        least = min(proj.found)
+        if proj.first[2] == least:
+            return proj.first
+        return self.witness_for(proj.first[0], least, names)
+
+    def within(self, found: list[Combo], outer: list[Combo]) -> list[Combo]:
+        """The combos of ``outer`` whose restriction lies in ``found`` (over fewer names)."""
+        names = {n for c in found for n, _ in c}
+        got = set(found)
+        return [c for c in outer if self.restrict(c, names) in got]
+
+    # ------------------------------------------------------------ A400
+    def consistency(self) -> None:
+        """Per reading of the assumptions' interpretations: unsat iff there is no
+        admissible case (A400, core = the assumptions involved)."""
+        proj = self.project(z3.BoolVal(True), lambda ev: True, ())
+        if proj.unknown is not None:
+            self.unknown("consistency of the assumptions", proj.unknown)
+            self.consistent = set()
+            return
+        self.consistent = set(proj.found)
+        names = {a.name for a in self.policy.assumptions}
+        for combo in proj.missing:
+            self.s.reading = dict(combo)
+            r = self.s.consistent()
+            self.add("A400", (), None, [combo], core=tuple(sorted(n for n in r.core if n in names)))
+
+    # ------------------------------------------------------------ A406, A407
+    def rules_alive(self) -> None:
+        """Per rule: no case with applicable(r) under a consistent reading (A406 dead)."""
         for rid in self.ix.rule_ids:
-            if rid in self.live:
+            proj = self.project(self.app(rid), lambda ev, rid=rid: ev.applicable(rid),
+                                self.cones.rule_app(rid))
+            self.live[rid] = proj
+            if proj.unknown is not None:
+                self.unknown(f"can rule {rid} apply", proj.unknown)
+            if proj.missing:
+                self.add("A406", (rid,), None, proj.missing)
+            if not proj.found:
+                self.dead_all.add(rid)
+
+    def rules_shadowed(self) -> None:
+        """Per live rule with stronger incompatible rules: the readings where r can apply
+        but no case has effective(r) (A407 shadowed; witness: r applies, defeated)."""
+        for rid in self.ix.rule_ids:
+            defeaters = self.ix.defeaters[rid]
+            if rid in self.dead_all or not defeaters:
+                continue
+            proj = self.project(self.eff(rid), lambda ev, rid=rid: ev.effective(rid),
+                                self.cones.rule_eff(rid))
+            if proj.unknown is not None:
+                self.unknown(f"can rule {rid} take effect", proj.unknown)
+            combos = self.within(self.live[rid].found, proj.missing)
+            if combos:
+                self.add("A407", (rid,), None, combos,
+                         first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid)),
+                         related=defeaters,
+                         holds=lambda ev, rid=rid: ev.applicable(rid) and not ev.effective(rid))
+
+    # ------------------------------------------------------------ A408
+    def rules_redundant(self) -> None:
+        """Per live rule r with same-conclusion rules S: the readings where r can apply
+        and no case has applicable(r) without some rule of S (A408 redundant)."""
+        for rids in self.ix.concluding.values():
+            for rid in rids:
+                others = tuple(o for o in rids if o != rid)
+                if rid in self.dead_all or not others:
+                    continue
+                interps = self.cones.rule_app(rid).union(*(self.cones.rule_app(o) for o in others))
+                alone = z3.And(self.app(rid), z3.Not(z3.Or([self.app(o) for o in others])))
+                proj = self.project(alone, lambda ev, rid=rid, others=others: ev.applicable(rid)
+                                    and not any(ev.applicable(o) for o in others), interps)
+                if proj.unknown is not None:
+                    self.unknown(f"is rule {rid} redundant", proj.unknown)
+                combos = self.within(self.live[rid].found, proj.missing)
+                if combos:
+                    self.add("A408", (rid,), None, combos,
+                             first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid)),
+                             related=others,
+                             holds=lambda ev, rid=rid, others=others: ev.applicable(rid)
+                             and any(ev.applicable(o) for o in others))
+
+    # ------------------------------------------------------------ A401–A403
+    def candidate_pairs(self) -> tuple[list, list]:
+        """(incompatible pairs, same-conclusion pairs) of rules not dead everywhere,
+        grouped by target, minus pairs whose conditions clash literally (sound prefilter)."""
+        by_target: dict[tuple, list[str]] = {}
+        for rid in self.ix.rule_ids:
+            if rid not in self.dead_all:
                 c = self.policy.rules[rid].conclusion
-                by_target.setdefault(f"{c.kind == DECIDE}:{c.target}", []).append(rid)
+                by_target.setdefault((c.kind == DECIDE, c.target), []).append(rid)
         incompatible_pairs, same_pairs = [], []
         for rids in by_target.values():
             for a, b in itertools.combinations(rids, 2):
@@ -174,50 +279,35 @@ class ReadingAnalysis:
                     same_pairs.append((a, b))
         return incompatible_pairs, same_pairs
 
-    def target_conflicts(self) -> set[str]:
-        """Per action / unordered decision: unsat iff no admissible case has two effective
-        rules with incompatible conclusions on it. Returns targets that may conflict."""
-        out = set()
-        for x in self.policy.actions:
-            cond = z3.And(self.enc.atoms[Atom(MAY, x)], self.enc.atoms[Atom(MUST_NOT, x)])
-            if not self.ask(cond)[1].proven:
-                out.add(f"False:{x}")
-        for d in self.policy.decisions.values():
-            if d.ordered:
-                continue
-            cond = z3.AtLeast(*[self.enc.concluded[(d.name, v)] for v in d.alternatives], 2) \
-                if len(d.alternatives) >= 2 else z3.BoolVal(False)
-            if not self.ask(cond)[1].proven:
-                out.add(f"True:{d.name}")
-        return out
-
     def pairs(self) -> None:
         """Per surviving pair: A401 — sat iff some case has effective(r1) ∧ effective(r2)
-        (incompatible, no priority); A402 — sat iff some case has applicable both
-        (incompatible, with priority); A403 — sat iff some case has applicable both (same
+        (incompatible, no priority); A402 — sat iff some case has both applicable
+        (incompatible, with priority); A403 — sat iff some case has both applicable (same
         conclusion)."""
         incompatible_pairs, same_pairs = self.candidate_pairs()
-        maybe = self.target_conflicts()
         for a, b in incompatible_pairs:
-            c = self.policy.rules[a].conclusion
             winner = self.ix.priority_between(self.policy, a, b)
             if winner is None:
-                if f"{c.kind == DECIDE}:{c.target}" in maybe:
-                    self._pair("A401", a, b, z3.And(self.eff(a), self.eff(b)),
-                               lambda ev: ev.effective(a) and ev.effective(b))
+                self._exists("A401", (a, b), None, z3.And(self.eff(a), self.eff(b)),
+                             lambda ev, a=a, b=b: ev.effective(a) and ev.effective(b),
+                             self.cones.rule_eff(a) | self.cones.rule_eff(b))
             else:
-                self._pair("A402", a, b, z3.And(self.app(a), self.app(b)),
-                           lambda ev: ev.applicable(a) and ev.applicable(b), winner)
+                self._exists("A402", (a, b), None, z3.And(self.app(a), self.app(b)),
+                             lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
+                             self.cones.rule_app(a) | self.cones.rule_app(b), winner=winner)
         for a, b in same_pairs:
-            self._pair("A403", a, b, z3.And(self.app(a), self.app(b)),
-                       lambda ev: ev.applicable(a) and ev.applicable(b))
+            self._exists("A403", (a, b), None, z3.And(self.app(a), self.app(b)),
+                         lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
+                         self.cones.rule_app(a) | self.cones.rule_app(b))
 
-    def _pair(self, code, a, b, cond, holds, winner=None) -> None:
-        found = self.ask(cond)
-        if found[1].refuted:
-            self.add(code, (a, b), found=found, holds=holds, winner=winner)
-        elif found[1].unknown:
-            self.unknown(f"{code} for {a}, {b}", found[1])
+    def _exists(self, code, rules, subject, cond, holds, interps, winner=None, related=()) -> None:
+        """Record ``code`` under every reading where some case has ``cond``."""
+        proj = self.project(cond, holds, interps)
+        if proj.unknown is not None:
+            self.unknown(f"{code} for {', '.join(rules) or subject}", proj.unknown)
+        if proj.found:
+            self.add(code, rules, subject, proj.found, first=self.stable_first(proj, interps),
+                     holds=holds, winner=winner, related=tuple(related))
 
     # ------------------------------------------------------------ A404, A405
     def decisions(self) -> None:
@@ -226,56 +316,56 @@ class ReadingAnalysis:
         case has scope(D) (true if none), no concluded(D, x), and a discretion on D."""
         for d in self.policy.decisions.values():
             none = z3.Not(z3.Or([self.enc.concluded[(d.name, v)] for v in d.alternatives]))
-            discs = [self.policy.discretions[i].id for i in self.ix.discretions_on.get(d.name, ())]
-            some_disc = z3.Or([self.enc.discretions[i] for i in discs] or [z3.BoolVal(False)])
+            idx = self.ix.discretions_on.get(d.name, ())
+            some_disc = z3.Or([self.enc.discretions[self.policy.discretions[i].id] for i in idx]
+                              or [z3.BoolVal(False)])
             scope = self.enc.expr(d.scope) if d.scope is not None else z3.BoolVal(True)
 
             def unanswered(ev, d=d):
                 return (d.scope is None or ev.expr(d.scope)) and not any(
                     ev.concluded(d.name, v) for v in d.alternatives)
 
-            def disc_on(ev, d=d):
-                return any(ev.discretion(i) for i in self.ix.discretions_on.get(d.name, ()))
+            def disc_on(ev, idx=idx):
+                return any(ev.discretion(i) for i in idx)
+            interps = self.cones.decision_question(d.name)
             if d.scope is not None:
-                self._exists("A404", d.name, z3.And(scope, none, z3.Not(some_disc)),
-                             lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev))
-            if discs:
-                self._exists("A405", d.name, z3.And(scope, none, some_disc),
-                             lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev))
+                self._exists("A404", (), d.name, z3.And(scope, none, z3.Not(some_disc)),
+                             lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps)
+            if idx:
+                self._exists("A405", (), d.name, z3.And(scope, none, some_disc),
+                             lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps)
 
     def actions(self) -> None:
         """Per action X: A405 — sat iff some case has permitted(X) and not obligated(X)."""
         for x in self.policy.actions:
-            cond = z3.And(self.enc.atoms[Atom(MAY, x)], z3.Not(self.enc.atoms[Atom(MUST, x)]))
             rules = self.ix.concluding.get(Atom(MAY, x), ())
-            self._exists("A405", x, cond, lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
-                         rules)
-
-    def _exists(self, code, subject, cond, holds, related=()) -> None:
-        found = self.ask(cond)
-        if found[1].refuted:
-            self.add(code, (), subject, found=found, holds=holds, related=tuple(related),
-                     span=self._span_of(subject))
-        elif found[1].unknown:
-            self.unknown(f"{code} for {subject}", found[1])
+            if not rules:
+                continue                      # permitted without obligation needs a may rule
+            cond = z3.And(self.enc.atoms[Atom(MAY, x)], z3.Not(self.enc.atoms[Atom(MUST, x)]))
+            self._exists("A405", (), x, cond,
+                         lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
+                         self.cones.action(x), related=rules)
 
     # ------------------------------------------------------------ A409, A410
     def properties(self) -> None:
-        """Per property P: unsat iff P holds in every admissible case (A410 proven);
-        otherwise A409 with a counterexample."""
+        """Per property P: the readings with a case where P fails (A409, with a
+        counterexample) and those without one (A410 proven: unsat of not P)."""
         for name, prop in self.policy.properties.items():
-            found = self.ask(z3.Not(self.enc.expr(prop.expr)))
-            if found[1].proven:
-                self.add("A410", (), name)
-            elif found[1].refuted:
-                self.add("A409", (), name, found=found,
-                         holds=lambda ev, e=prop.expr: not ev.expr(e))
-            else:
-                self.unknown(f"property {name}", found[1])
+            holds = lambda ev, e=prop.expr: not ev.expr(e)  # noqa: E731
+            cone = self.cones.expr(prop.expr)
+            proj = self.project(z3.Not(self.enc.expr(prop.expr)), holds, cone)
+            if proj.unknown is not None:
+                self.unknown(f"property {name}", proj.unknown)
+            if proj.found:
+                self.add("A409", (), name, proj.found, first=self.stable_first(proj, cone),
+                         holds=holds)
+            if proj.missing:
+                self.add("A410", (), name, proj.missing)
 
     # ------------------------------------------------------------ all
     def run(self) -> list[Finding]:
-        if self.consistency():
+        self.consistency()
+        if self.consistent:
             self.rules_alive()
             self.rules_shadowed()
             self.rules_redundant()

@@ -1,4 +1,5 @@
-"""analyse(): every analysis under every reading, merged by fingerprint, sorted stably."""
+"""analyse(): every analysis, merged by fingerprint, with the readings each finding holds
+under, sorted stably."""
 from __future__ import annotations
 
 import itertools
@@ -9,15 +10,23 @@ from typing import Optional
 from ..logic import DEFAULT_TIMEOUT_MS, EngineSolver, compile_policy
 from ..model.policy import PolicySet
 from .findings import Finding, Reading
-from .queries import ReadingAnalysis
+from .queries import Analyser
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """The findings of one policy set, and the readings that were analysed."""
+    """The findings of one policy set.
+
+    ``readings``: the partial readings analysed — every full reading extending one of
+    them (by default ``((),)``: all readings; with a chosen reading, just that one);
+    ``interpretations``: every interpretation name; ``reading_count``: how many full
+    readings that is. ``Finding.readings`` uses the same partial form.
+    """
 
     findings: tuple[Finding, ...]
-    readings: tuple[Reading, ...]
+    readings: tuple[Reading, ...] = ((),)
+    interpretations: tuple[str, ...] = ()
+    reading_count: int = 1
     queries: int = 0
     seconds: float = 0.0
 
@@ -29,44 +38,65 @@ class Analysis:
 
 
 def all_readings(policy: PolicySet, chosen: Optional[dict[str, bool]] = None) -> list[dict]:
-    """Every combination of readings (interpretations in name order), or those agreeing
-    with ``chosen`` (which may fix some or all interpretations)."""
+    """Every full reading (interpretations in name order) agreeing with ``chosen``."""
     chosen = dict(chosen or {})
     unknown = set(chosen) - set(policy.interpretations)
     if unknown:
         raise ValueError(f"not interpretations: {sorted(unknown)}")
     free = sorted(n for n in policy.interpretations if n not in chosen)
-    out = []
-    for values in itertools.product((True, False), repeat=len(free)):
-        out.append(dict(sorted({**chosen, **dict(zip(free, values))}.items())))
-    return out
+    return [dict(sorted({**chosen, **dict(zip(free, values))}.items()))
+            for values in itertools.product((True, False), repeat=len(free))]
 
 
-def merge(per_reading: list[list[Finding]]) -> tuple[Finding, ...]:
-    """Merge findings by fingerprint: the first witness is kept; readings accumulate."""
+def expand(partial: Reading, policy: PolicySet) -> list[Reading]:
+    """The full readings extending a partial one."""
+    return [tuple(r.items()) for r in all_readings(policy, dict(partial))]
+
+
+def simplify(readings) -> tuple[Reading, ...]:
+    """Drop an interpretation from a set of partial readings (all over the same names)
+    when the set holds for both of its values; sorted, duplicates removed."""
+    rs = {frozenset(r) for r in readings}
+    changed = True
+    while changed:
+        changed = False
+        names = sorted({n for r in rs for n, _ in r})
+        for n in names:
+            if not all(any(k == n for k, _ in r) for r in rs):
+                continue
+            flipped = {frozenset((k, (not v) if k == n else v) for k, v in r) for r in rs}
+            if flipped == rs:
+                rs = {frozenset((k, v) for k, v in r if k != n) for r in rs}
+                changed = True
+                break
+    return tuple(sorted(tuple(sorted(r)) for r in rs))
+
+
+def merge(findings: list[Finding]) -> tuple[Finding, ...]:
+    """Merge findings by fingerprint: the first witness is kept; readings accumulate and
+    are simplified."""
     merged: dict[str, Finding] = {}
-    for findings in per_reading:
-        for f in findings:
-            key = f.fingerprint
-            if key in merged:
-                old = merged[key]
-                merged[key] = replace(old, readings=old.readings + f.readings)
-            else:
-                merged[key] = f
-    return tuple(sorted(merged.values(), key=lambda f: f.sort_key()))
+    for f in findings:
+        old = merged.get(f.fingerprint)
+        merged[f.fingerprint] = f if old is None else replace(old, readings=old.readings + f.readings)
+    return tuple(sorted((replace(f, readings=simplify(f.readings)) for f in merged.values()),
+                        key=lambda f: f.sort_key()))
 
 
 def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
             timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Analysis:
     """Run every analysis of docs/semantics.md on a checked policy set.
 
-    ``readings`` fixes some or all interpretations (default: every combination).
-    Each solver call runs under ``timeout_ms``; a timeout becomes an A411 finding.
+    ``readings`` fixes some or all interpretations (default: every reading). Each solver
+    call runs under ``timeout_ms``; a timeout becomes an A411 finding.
     """
     start = time.perf_counter()
-    enc = compile_policy(policy)
-    solver = EngineSolver(enc, timeout_ms=timeout_ms, minimize_cores=True)
-    combos = all_readings(policy, readings)
-    per_reading = [ReadingAnalysis(solver, r).run() for r in combos]
-    return Analysis(merge(per_reading), tuple(tuple(r.items()) for r in combos),
-                    solver.checks, time.perf_counter() - start)
+    chosen = dict(sorted((readings or {}).items()))
+    unknown = set(chosen) - set(policy.interpretations)
+    if unknown:
+        raise ValueError(f"not interpretations: {sorted(unknown)}")
+    solver = EngineSolver(compile_policy(policy), timeout_ms=timeout_ms, minimize_cores=True)
+    findings = Analyser(solver, chosen).run()
+    free = len(policy.interpretations) - len(chosen)
+    return Analysis(merge(findings), (tuple(chosen.items()),), tuple(sorted(policy.interpretations)),
+                    2 ** free, solver.checks, time.perf_counter() - start)

@@ -17,22 +17,27 @@ class WitnessError(AssertionError):
 
 
 def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
-             forced: Optional[Summary] = None) -> tuple[dict, dict]:
+             forced: Optional[Summary] = None, relevant=None) -> tuple[dict, dict]:
     """The lexicographically least admissible case satisfying ``condition`` (``model`` is
-    one such case): facts in name order, each
-    at its default (false / first label / lower bound) if that is still possible, else at
+    one such case): facts in name order, each at its default (false / first label / lower bound) if that is still possible, else at
     its least possible value. Deterministic (depends only on which cases exist), and no
     fact away from its default can be reset without changing another: subset-minimal.
     A check is needed only where the current model is away from the default and
-    ``forced`` (literals every case of ``condition`` has) does not already rule it out."""
+    ``forced`` (literals every case of ``condition`` has) does not already rule it out.
+    Facts outside ``relevant`` (the cone of the condition and the assumptions) cannot
+    matter, so they take their default without a check."""
     forced = forced or Summary()
     enc = s.enc
     case, readings = enc.case_from_model(model)
+    if relevant is not None:
+        case = {n: v if n in relevant else enc.default_value(n) for n, v in case.items()}
     order = sorted(case)
     pins: list = []
     tried_shortcut = False
     with s.scope(condition):
         for i, name in enumerate(order):
+            if relevant is not None and name not in relevant:
+                case[name] = enc.default_value(name)       # cannot matter: no check
             if case[name] != enc.default_value(name) and not tried_shortcut:
                 tried_shortcut = True          # once: can every remaining free fact be default?
                 rest = [s.pin(n, enc.default_value(n)) for n in order[i:] if _free(n, forced, enc)]
@@ -42,7 +47,8 @@ def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
             if case[name] != enc.default_value(name):
                 case, readings = _least(s, pins, name, case, readings, forced)
             pins.append(s.pin(name, case[name]))
-    return case, readings
+    # interpretations the solver was free on cannot matter: false, for a stable witness
+    return case, {n: s.reading.get(n, False) for n in readings}
 
 
 def _free(name: str, forced: Summary, enc) -> bool:

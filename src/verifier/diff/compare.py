@@ -10,7 +10,7 @@ from ..logic.diff_query import SAT, UNSAT, DiffSolver
 from ..model.nodes import DECIDE, TERM
 from ..model.policy import PolicySet
 from ..printer import print_expr
-from .cone import Cone
+from .cone import Cone, Signature
 from .cubes import cube_expr
 from .decls import declaration_changes
 from .findings import findings_delta
@@ -27,19 +27,24 @@ class DiffReplayError(AssertionError):
 def diff_policies(old: PolicySet, new: PolicySet, *, old_label: str = "old",
                   new_label: str = "new", findings: bool = True, max_cubes: int = 8,
                   timeout_ms: int = 10_000,
-                  show_path: Callable[[str], str] = str) -> Diff:
-    """Compare two checked policy versions (see docs/ci.md and the package docstring)."""
-    return _Differ(old, new, max_cubes, timeout_ms, show_path).run(
+                  show_path: Callable[[str], str] = str, structural: bool = True) -> Diff:
+    """Compare two checked policy versions (see docs/ci.md and the package docstring).
+
+    ``structural``: an outcome whose defining declarations are identical on both sides
+    (metadata aside) is proven unchanged without a solver call."""
+    return _Differ(old, new, max_cubes, timeout_ms, show_path, structural).run(
         old_label, new_label, findings)
 
 
 class _Differ:
-    def __init__(self, old, new, max_cubes, timeout_ms, show_path):
+    def __init__(self, old, new, max_cubes, timeout_ms, show_path, structural):
         self.m: Merged = merge(old, new)
         self.enc = compile_policy(self.m.policy)
         self.s = DiffSolver(self.enc, self.m.old_assumptions, self.m.new_assumptions,
                             timeout_ms=timeout_ms)
         self.cones = {"old": Cone(old), "new": Cone(new)}
+        self.sigs = {"old": Signature(old), "new": Signature(new)}
+        self.structural = structural
         self.max_cubes, self.show_path = max_cubes, show_path
 
     def run(self, old_label, new_label, with_findings) -> Diff:
@@ -93,6 +98,10 @@ class _Differ:
         old_atom = key if presence != NEW_ONLY else None
         new_atom = self.m.new_atom(key) if presence != OLD_ONLY else None
         defs = self.definitions(key)
+        if self.structural and presence == BOTH and \
+                self.sigs["old"].atom(key) == self.sigs["new"].atom(key) and \
+                not self._kind_changed(self.cones["old"].atom(key)):
+            return OutcomeDiff(key, presence, SAME, (), None, *defs, self.location(key, presence))
         status, reason = self.s.exists(self.s.flip(old_atom, new_atom, "changed"))
         if status == UNSAT:
             return OutcomeDiff(key, presence, SAME, (), None, *defs, self.location(key, presence))
@@ -121,6 +130,10 @@ class _Differ:
         table = p.terms if key.kind == TERM else p.decisions if key.kind == DECIDE else p.actions
         d = table.get(key.target)
         return (self.show_path(d.span.file), d.span.line) if d is not None else ("", 0)
+
+    def _kind_changed(self, inputs) -> bool:
+        """Some input fact is kept apart (its kind changed), so names no longer match."""
+        return any(self.m.new_fact_names.get(n, n) != n for n in inputs)
 
     def definitions(self, key: Atom) -> tuple[Optional[str], Optional[str]]:
         if key.kind != TERM:

@@ -72,3 +72,79 @@ class Cone:
                 out |= self.effective(r)
         self._memo[atom] = out
         return out
+
+
+def _plain(d):
+    """A declaration without its metadata (labels, notes, cites) and location."""
+    from dataclasses import replace
+    return replace(d, meta=type(d.meta)()) if hasattr(d, "meta") else d
+
+
+class Signature:
+    """The declarations an outcome's truth is computed from, metadata stripped.
+
+    Two versions whose signatures for an atom are equal compute it by the same formula
+    over the same inputs, so they decide every case the same way (a structural proof)."""
+
+    def __init__(self, policy: PolicySet):
+        self.p, self.ix = policy, index(policy)
+        self._memo: dict = {}
+
+    def atom(self, atom: Atom) -> frozenset:
+        if atom in self._memo:
+            return self._memo[atom]
+        self._memo[atom] = frozenset()
+        out = set()
+        if atom.kind == TERM:
+            t = self.p.terms.get(atom.target)
+            if t is None:
+                return frozenset({("missing", atom)})
+            out.add(_plain(t))
+            if t.definition is not None:
+                out |= self.expr(t.definition)
+        if atom.kind == DECIDE:
+            d = self.p.decisions.get(atom.target)
+            if d is None:
+                return frozenset({("missing", atom)})
+            out.add((d.name, d.alternatives, d.ordered))
+        if atom.kind != TERM and atom.kind != DECIDE and atom.target not in self.p.actions:
+            return frozenset({("missing", atom)})
+        for rid in Cone.concluding(self, atom) if atom.kind != TERM or \
+                self.p.terms[atom.target].definition is None else ():
+            out |= self.rule(rid)
+        self._memo[atom] = frozenset(out)
+        return self._memo[atom]
+
+    def rule(self, rid: str) -> set:
+        r = self.p.rules[rid]
+        out = {_plain(r), ("defeaters", rid, tuple(sorted(self.ix.defeaters[rid])))}
+        out |= self.expr(r.condition) | self.expr(r.unless)
+        for h in self.ix.defeaters[rid]:
+            hr = self.p.rules[h]
+            out |= {_plain(hr)} | self.expr(hr.condition) | self.expr(hr.unless)
+        return out
+
+    def expr(self, e) -> set:
+        """The signatures of the derived names an expression reads (facts read as such;
+        their types only matter for admissibility, which is compared separately)."""
+        if e is None:
+            return set()
+        if isinstance(e, Ref):
+            if e.name in self.p.facts:
+                return {("fact", e.name)}
+            if e.name in self.p.interpretations:
+                return {("interpretation", e.name)}
+            return set(self.atom(Atom(TERM, e.name)))
+        if isinstance(e, Not):
+            return self.expr(e.operand)
+        if isinstance(e, (And, Or, AtLeast)):
+            return set().union(*(self.expr(o) for o in e.operands))
+        if isinstance(e, (Implies, Compare, Arith)):
+            return self.expr(e.left) | self.expr(e.right)
+        if isinstance(e, Is):
+            if e.subject in self.p.facts:
+                return {("fact", e.subject)}
+            return set().union(*(self.atom(Atom(DECIDE, e.subject, x)) for x in e.labels))
+        if isinstance(e, Deontic):
+            return set(self.atom(Atom(e.modality, e.action)))
+        return set()

@@ -217,22 +217,54 @@ class Encoding:
 
     def case_from_model(self, model: z3.ModelRef) -> tuple[dict, dict]:
         """(case, readings): a complete assignment read back from a z3 model (unconstrained
-        variables completed as z3 chooses: false / 0 clipped into the type)."""
+        variables completed as z3 chooses). One model evaluation of a packed bit-vector
+        holding every fact and reading, decoded in Python."""
+        term, fields = self._packed()
+        bits = model.eval(term, model_completion=True).as_long()
         case: dict = {}
-        for name, fact in self.policy.facts.items():
-            t = fact.type
-            if isinstance(t, BoolType):
-                case[name] = z3.is_true(model.eval(self.facts[name], model_completion=True))
-            elif isinstance(t, EnumType):
-                on = [lab for lab, b in self.labels[name].items()
-                      if z3.is_true(model.eval(b, model_completion=True))]
-                case[name] = on[0] if on else t.labels[0]
+        readings: dict = {}
+        for kind, name, offset, width, extra in fields:
+            v = (bits >> offset) & ((1 << width) - 1)
+            if kind == "bool":
+                case[name] = bool(v)
+            elif kind == "reading":
+                readings[name] = bool(v)
+            elif kind == "enum":
+                on = [lab for i, lab in enumerate(extra) if v >> i & 1]
+                case[name] = on[0] if on else extra[0]
             else:
-                v = model.eval(self.facts[name], model_completion=True).as_long() + t.lo
-                case[name] = min(v, t.hi)
-        readings = {n: z3.is_true(model.eval(b, model_completion=True))
-                    for n, b in self.readings.items()}
+                lo, hi = extra
+                case[name] = min(v + lo, hi)
         return case, readings
+
+    def _packed(self):
+        """A bit-vector concatenating every fact and reading, and its field layout."""
+        if getattr(self, "_pack", None) is None:
+            parts, fields, offset = [], [], 0
+            one, zero = z3.BitVecVal(1, 1), z3.BitVecVal(0, 1)
+
+            def push(kind, name, term, width, extra=None):
+                nonlocal offset
+                parts.append(term)
+                fields.append((kind, name, offset, width, extra))
+                offset += width
+            for name, fact in self.policy.facts.items():
+                t = fact.type
+                if isinstance(t, BoolType):
+                    push("bool", name, z3.If(self.facts[name], one, zero), 1)
+                elif isinstance(t, EnumType):
+                    bits = [z3.If(self.labels[name][lab], one, zero) for lab in t.labels]
+                    push("enum", name, z3.Concat(*reversed(bits)) if len(bits) > 1 else bits[0],
+                         len(bits), t.labels)
+                else:
+                    push("int", name, self.facts[name], self.facts[name].size(), (t.lo, t.hi))
+            for name, b in self.readings.items():
+                push("reading", name, z3.If(b, one, zero), 1)
+            if not parts:
+                parts, fields = [zero], []
+            term = z3.Concat(*reversed(parts)) if len(parts) > 1 else parts[0]
+            self._pack = (term, fields)
+        return self._pack
 
 
 def compile_policy(policy: PolicySet) -> Encoding:

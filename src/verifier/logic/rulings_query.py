@@ -189,17 +189,23 @@ class RulingsQuery:
         self.main = _Copy(policy, self.solver, "t.", tracked=True)
         self.outcomes = sorted(self.main.atoms)
         self._vars = [self.fast.atoms[k] for k in self.outcomes]
-        self._var_vector = z3.AstVector(ctx=self.fast.solver.ctx)
-        self._negations = [z3.Not(v) for v in self._vars]      # kept alive: ids are stable
+        self._negations = [z3.Not(v) for v in self._vars]      # kept alive: pointers are stable
         self._literal_ids = {}
         for key, var, neg in zip(self.outcomes, self._vars, self._negations):
+            self._literal_ids[var.as_ast().value] = (key, True)
+            self._literal_ids[neg.as_ast().value] = (key, False)
+        # outcomes the policy fixes whatever the facts are (e.g. no rule concludes them) are
+        # answered once here and left out of every later call
+        self._var_vector = z3.AstVector(ctx=self.fast.solver.ctx)
+        for var in self._vars:
             self._var_vector.push(var)
-            self._literal_ids[var.get_id()] = (key, True)
-            self._literal_ids[neg.get_id()] = (key, False)
+        self._constant = dict(self._literal_ids[i] for i in self._consequences(self.fast.solver, [], self._var_vector))
+        self._var_vector = z3.AstVector(ctx=self.fast.solver.ctx)
+        for key, var in zip(self.outcomes, self._vars):
+            if key not in self._constant:
+                self._var_vector.push(var)
         self._tracker_list = [self.main.trackers[k] for k in sorted(self.main.trackers)]
         self._lits: dict[tuple, z3.BoolRef] = {}
-        self._premise_of: dict[int, tuple[str, object]] = {
-            t.get_id(): k for k, t in self.main.trackers.items()}
         self._pair = None
 
     # ------------------------------------------------------------ all readings in one call
@@ -234,8 +240,8 @@ class RulingsQuery:
                 neg = z3.Not(var)
                 keep += [var, neg]
                 vector.push(var)
-                ids[var.get_id()] = (reading, key, True)
-                ids[neg.get_id()] = (reading, key, False)
+                ids[var.as_ast().value] = (reading, key, True)
+                ids[neg.as_ast().value] = (reading, key, False)
         self._multi = (solver, base, copies, vector, ids, keep)
 
     def decide_all(self, facts) -> dict[tuple, dict] | None:
@@ -267,8 +273,9 @@ class RulingsQuery:
         """Ids of the literals fixed by ``literals`` (raw API: z3py's wrappers cost ~5x the solving)."""
         ctx = solver.ctx.ref()
         assumptions = z3.AstVector(ctx=solver.ctx)
+        push = _raw(Z3.Z3_ast_vector_push)
         for lit in literals:
-            Z3.Z3_ast_vector_push(ctx, assumptions.vector, lit.as_ast())
+            push(ctx, assumptions.vector, lit.as_ast())
         result = z3.AstVector(ctx=solver.ctx)
         status = Z3.Z3_solver_get_consequences(ctx, solver.solver, assumptions.vector, vector.vector, result.vector)
         if status == Z3.Z3_L_FALSE:
@@ -276,8 +283,9 @@ class RulingsQuery:
         if status != Z3.Z3_L_TRUE:
             raise RuntimeError(f"solver answered unknown: {solver.reason_unknown()}")
         vec = result.vector                     # unchecked C calls: the vector holds implications
-        get, arg, ident = (_raw(Z3.Z3_ast_vector_get), _raw(Z3.Z3_get_app_arg), _raw(Z3.Z3_get_ast_id))
-        return [ident(ctx, arg(ctx, get(ctx, vec, i), 1)) for i in range(Z3.Z3_ast_vector_size(ctx, vec))]
+        get, arg = _raw(Z3.Z3_ast_vector_get), _raw(Z3.Z3_get_app_arg)
+        # the consequent's pointer identifies the literal (terms are hash-consed and kept alive)
+        return [arg(ctx, get(ctx, vec, i), 1).value for i in range(Z3.Z3_ast_vector_size(ctx, vec))]
 
     # ------------------------------------------------------------ literals
     def fact_literal(self, name: str, value, copy: _Copy | None = None):
@@ -294,16 +302,15 @@ class RulingsQuery:
                 lit = z3.Bool(f"{copy.prefix}is:{name}={value}")
                 copy.solver.add(z3.Implies(lit, var == number))
             self._lits[key] = lit
-            if copy is self.main:
-                self._premise_of[lit.get_id()] = (FACT, (name, value))
         return lit
 
     def reading_literal(self, name: str, value: bool, copy: _Copy | None = None):
         copy = copy or self.main
-        var = copy.interps[name]
-        lit = var if value else z3.Not(var)
-        if copy is self.main:
-            self._premise_of[lit.get_id()] = (READING, (name, value))
+        key = (copy.prefix, "reading", name, value)
+        lit = self._lits.get(key)
+        if lit is None:
+            var = copy.interps[name]
+            lit = self._lits[key] = var if value else z3.Not(var)
         return lit
 
     def case_literals(self, facts, readings, copy: _Copy | None = None) -> list:
@@ -324,7 +331,9 @@ class RulingsQuery:
                                     self._var_vector)
         if result is None:
             return None
-        return dict(self._literal_ids[i] for i in result)
+        out = dict(self._constant)
+        out.update(self._literal_ids[i] for i in result)
+        return out
 
     def decide_naive(self, facts, readings) -> dict[tuple, bool] | None:
         """The same answer with two satisfiability checks per outcome (the baseline)."""

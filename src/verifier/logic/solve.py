@@ -112,6 +112,10 @@ class EngineSolver:
             self._depth -= 1
             self.solver.pop()
 
+    def add(self, constraint: z3.BoolRef) -> None:
+        """Assert a constraint (inside a ``scope``, it lasts as long as the scope)."""
+        self.solver.add(constraint)
+
     def literal(self, formula: z3.BoolRef) -> z3.BoolRef:
         """A fresh literal q with ``q -> formula`` asserted: assume q to ask about formula."""
         self._queries += 1

@@ -34,6 +34,11 @@ class RulingEngine:
         self.certify = certify
         self.outcomes = sorted((o for o in self.query.outcomes if o[0] not in INTERNAL), key=outcome_sort_key)
         self._combos: dict[tuple, list] = {}
+        self._may_pairs = [(o, (MUST, o[1], None)) for o in self.outcomes if o[0] == MAY]
+        self._discretion_groups = [
+            (("discretion_on", d, None), [(DECIDE, d, x) for x in dec.alternatives])
+            for d, dec in sorted(policy.decisions.items())
+            if ("discretion_on", d, None) in self.query.outcomes]
         interps = set(policy.interpretations)
         reach: set = set()
         for a in policy.assumptions:       # interpretations an assumption reaches, via terms too
@@ -62,56 +67,63 @@ class RulingEngine:
     def statuses(self, case: Case) -> dict[tuple, dict[tuple, str]] | None:
         """{reading: {outcome: status}} for the admissible readings; None if none is admissible.
 
-        One ``consequences`` call when the readings are fixed. Otherwise one call with the
-        open interpretations left free; then one call per combination of just those open
+        A reading may be partial: it names the case's own readings and the open
+        interpretations that can change some verdict; the verdicts hold for every value of
+        the interpretations it does not name.
+        """
+        tables, _ = self._tables(case)
+        return tables or None
+
+    def _tables(self, case: Case) -> tuple[dict, list]:
+        """(admissible readings -> table, inadmissible readings).
+
+        One ``consequences`` call when the readings are fixed. Otherwise: with few readings
+        and none affecting admissibility, one call on the all-readings solver; else one call
+        with the open interpretations free, then one call per combination of just those open
         interpretations that can still change an undecided outcome (or admissibility).
         """
-        combos = self.readings_of(case)
-        if len(combos) == 1:
-            fixed = self.query.decide(case.facts, combos[0])
-            return None if fixed is None else {combos[0]: self._table(fixed)}
+        given = case.readings
+        open_names = sorted(set(self.policy.interpretations) - set(dict(given)))
+        if not open_names:
+            fixed = self.query.decide(case.facts, given)
+            return ({given: self._table(fixed)}, []) if fixed is not None else ({}, [given])
         if self._multi_ok:
             tables = self.query.decide_all(case.facts)      # every reading in one call
             if tables is None:
-                return None
-            given = set(case.readings)
-            return {r: self._table(fixed) for r, fixed in tables.items() if given <= set(r)} or None
-        fixed = self.query.decide(case.facts, case.readings)
+                return {}, self.readings_of(case)
+            mine = set(given)
+            return {r: self._table(f) for r, f in tables.items() if mine <= set(r)}, []
+        fixed = self.query.decide(case.facts, given)
         if fixed is None:
-            return None
-        open_names = set(self.policy.interpretations) - set(dict(case.readings))
+            return {}, [given]
         relevant = set(self._assumption_interps)
         for o, names in self._sensitive.items():
             if o not in fixed:
                 relevant |= names
-        relevant = sorted(relevant & open_names)
+        relevant = sorted(relevant & set(open_names))
         if not relevant:
-            table = self._table(fixed)
-            return {r: table for r in combos}
-        out = {}
+            return {given: self._table(fixed)}, []
+        out, excluded = {}, []
         for values in product((True, False), repeat=len(relevant)):
-            part = dict(zip(relevant, values))
-            sub = self.query.decide(case.facts, tuple(sorted({**dict(case.readings), **part}.items())))
+            reading = tuple(sorted({**dict(given), **dict(zip(relevant, values))}.items()))
+            sub = self.query.decide(case.facts, reading)
             if sub is None:
-                continue
-            table = self._table(sub)
-            for r in combos:
-                if all(dict(r)[n] == v for n, v in part.items()):
-                    out[r] = table
-        return out or None
+                excluded.append(reading)
+            else:
+                out[reading] = self._table(sub)
+        return out, excluded
 
     def _table(self, fixed: dict) -> dict[tuple, str]:
-        table = {}
-        for o in self.outcomes:
-            v = fixed.get(o)
-            table[o] = OPEN if v is None else PROVEN if v else REFUTED
-        for o in self.outcomes:
-            kind, target, value = o
-            if kind == MAY and fixed.get(o) is True and fixed.get((MUST, target, None)) is False:
+        """Statuses from the fixed outcomes (DISCRETION per docs/semantics.md)."""
+        word = {True: PROVEN, False: REFUTED, None: OPEN}
+        table = {o: word[fixed.get(o)] for o in self.outcomes}
+        for o, must in self._may_pairs:
+            if fixed.get(o) is True and fixed.get(must) is False:
                 table[o] = DISCRETION
-            elif kind == DECIDE and fixed.get(("discretion_on", target, None)) is True and all(
-                    fixed.get((DECIDE, target, x)) is False for x in self.policy.decisions[target].alternatives):
-                table[o] = DISCRETION
+        for on, alternatives in self._discretion_groups:
+            if fixed.get(on) is True and all(fixed.get(a) is False for a in alternatives):
+                for a in alternatives:
+                    table[a] = DISCRETION
         return table
 
     # ------------------------------------------------------------ full ruling
@@ -120,21 +132,45 @@ class RulingEngine:
 
         ``explain=False`` gives statuses only; ``only`` limits the explanations to some outcomes.
         """
-        combos = self.readings_of(case)
-        tables = self.statuses(case) or {}
-        excluded = [(r, ()) for r in combos if r not in tables]
+        given = case.readings
+        open_names = set(self.policy.interpretations) - set(dict(given))
+        calls: dict[tuple, dict | None] = {}
+
+        def decided(reading):
+            if reading not in calls:
+                calls[reading] = self.query.decide(case.facts, reading)
+            return calls[reading]
+
+        def readings_over(names):
+            names = sorted(names & open_names)
+            return [tuple(sorted({**dict(given), **dict(zip(names, vs))}.items()))
+                    for vs in product((True, False), repeat=len(names))]
+
+        # admissibility depends on the readings only through the assumptions' interpretations
+        admissible = [r for r in readings_over(set(self._assumption_interps)) if decided(r) is not None]
+        excluded = [(r, ()) for r in readings_over(set(self._assumption_interps)) if decided(r) is None]
         if excluded:        # why: the core of the first excluded reading
             excluded[0] = (excluded[0][0], tuple(self.query.core(case.facts, excluded[0][0])))
-        if not tables:
+        if not admissible:
             return Ruling(case, (), tuple(excluded), (), tuple(self._contradiction(case, excluded)))
+        free = self._table(decided(given))
         diagnostics: list = []
         outcomes = []
-        for o in self.outcomes:
+        for o in (self.outcomes if only is None or explain is False else self.outcomes):
+            # each outcome is ruled on per reading of just the interpretations that can change
+            # its verdict (its cone) and admissibility; the others may take either value
+            names = (self._status_interps(o) if self._status_undecided(o, decided(given)) else frozenset())
+            readings = [r for r in readings_over(set(names) | set(self._assumption_interps))
+                        if decided(r) is not None]
             wanted = explain and (only is None or o in only)
+            if only is not None and o not in only and not names:
+                readings = [admissible[0]]
             cache: dict[str, list[Verdict]] = {}
-            verdicts = [self._verdict_cached(case, reading, o, table[o], wanted, cache, diagnostics)
-                        for reading, table in tables.items()]
+            verdicts = [self._verdict_cached(case, r, o, self._table(decided(r))[o] if names or
+                                             self._assumption_interps else free[o], wanted, cache, diagnostics)
+                        for r in readings]
             outcomes.append(OutcomeRuling(o, tuple(verdicts)))
+        tables = admissible
         return Ruling(case, tuple(tables), tuple(excluded), tuple(outcomes), tuple(diagnostics))
 
     def _verdict_cached(self, case, reading, o, status, explain, cache, diagnostics) -> Verdict:
@@ -150,6 +186,17 @@ class RulingEngine:
         v = self._verdict(case, reading, o, status, True, diagnostics)
         cache.setdefault(status, []).append(v)
         return v
+
+    def _status_undecided(self, o, fixed: dict) -> bool:
+        """Whether ``o`` or an atom its status reads is left undecided by ``fixed``."""
+        kind, target, _ = o
+        related = [o]
+        if kind == DECIDE:
+            related = [(DECIDE, target, x) for x in self.policy.decisions[target].alternatives]
+            related.append(("discretion_on", target, None))
+        elif kind == MAY:
+            related.append((MUST, target, None))
+        return any(x in self.query.outcomes and x not in fixed for x in related)
 
     def _status_interps(self, o) -> frozenset[str]:
         """Interpretations that can change the status of ``o`` (DISCRETION looks at siblings)."""
@@ -173,13 +220,15 @@ class RulingEngine:
             ds = [d for d in sorted(self.policy.discretions, key=lambda d: d.id) if d.target == target]
             return Verdict(o, reading, status, makers=tuple(sorted({d.maker for d in ds})),
                            discretions=tuple(d.id for d in ds))
-        holds = self.query.completion(case.facts, reading, o, True)
-        fails = self.query.completion(case.facts, reading, o, False)
-        _replay(self.policy, holds, reading, o, True)
-        _replay(self.policy, fails, reading, o, False)
+        # a partial reading stands for all its extensions: complete it (true) to replay
+        full = tuple(sorted({**{n: True for n in self.policy.interpretations}, **dict(reading)}.items()))
+        holds = self.query.completion(case.facts, full, o, True)
+        fails = self.query.completion(case.facts, full, o, False)
+        _replay(self.policy, holds, full, o, True)
+        _replay(self.policy, fails, full, o, False)
         known = dict(case.facts)
         candidates = sorted(n for n in self.cone.of(o)[0] if n in self.policy.facts and n not in known)
-        sets = self.query.deciding_sets(case.facts, reading, o, candidates)
+        sets = self.query.deciding_sets(case.facts, full, o, candidates)
         return Verdict(o, reading, OPEN, holds_in=tuple(sorted(holds.items())),
                        fails_in=tuple(sorted(fails.items())), investigate=tuple(sets),
                        example=tuple(x for x in reading if x[0] in self._status_interps(o)))
