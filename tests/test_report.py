@@ -98,7 +98,7 @@ def test_json_schema(loaded):
                              "location": {"file": "t0.policy", "line": 9, "column": 1,
                                           "end_line": 9, "end_column": 20}}
     assert f["clauses"] == ["T-1", "T-2"]
-    assert f["readings"] == {"count": 1, "when": {}, "exact": False, "list": [{}]}   # total unknown
+    assert f["readings"] == {"always": True, "count": 1, "when": {}, "list": [{}]}
     assert f["message_zh"].startswith("规则 R-1, R-2")
     assert doc["diagnostics"][0]["code"] == "V300" and doc["diagnostics"][0]["location"]["line"] == 6
     assert doc["summary"]["counts"] == {"error": 2, "warning": 1, "info": 0}
@@ -110,7 +110,7 @@ def test_json_of_analysis_object(policy):
     a = analyse(policy)
     doc = json.loads(render_json(a, policy))
     assert doc["readings"] == {"interpretations": [], "count": 1, "fixed": {}}
-    assert doc["findings"][0]["readings"] == {"count": 1, "when": {}, "exact": True, "list": [{}]}
+    assert doc["findings"][0]["readings"] == {"always": True, "count": 1, "when": {}, "list": [{}]}
     assert {f["code"] for f in doc["findings"]} >= {"A401", "A409"}
     for f in doc["findings"]:
         if f["witness"] is not None:
@@ -177,26 +177,28 @@ def test_story_zh_of_conflict_and_counterexample(loaded):
 
 
 def test_readings_text(loaded):
-    reading_t, reading_f = (("解释甲", True),), (("解释甲", False),)
+    """Finding.readings are partial readings: each stands for every full reading extending it."""
+    reading_t = (("解释甲", True),)
     f = Finding("A406", (R1,), None, (("name", "R-1"),), readings=(reading_t,))
-    ri = prepare(type("A", (), {"findings": (f,), "readings": (reading_t, reading_f)})(), loaded)
-    assert ri.readings_text(ri.findings[0]) == "whenever 解释甲 = true (1 of 2 readings)"
-    g = Finding("A406", (R1,), None, (("name", "R-1"),), readings=(reading_t, reading_f))
-    assert ri.readings_text(g) == "all readings"
-    assert prepare(FINDINGS, loaded).readings_text(g) == "解释甲 = true; 解释甲 = false"
+    ri = prepare(type("A", (), {"findings": (f,), "readings": ((),)})(), loaded)
+    assert ri.readings_text(ri.findings[0]) == "only when 解释甲 = true"
+    g = Finding("A406", (R1,), None, (("name", "R-1"),), readings=((),))
+    assert ri.readings_text(g) in ("all readings", "all readings (no interpretations)")
+    fixed = prepare(type("A", (), {"findings": (f,), "readings": (reading_t,)})(), loaded)
+    assert fixed.readings_text(fixed.findings[0]) == "all readings (with 解释甲 = true)"
 
 
 def test_decisive_readings(loaded):
     """Only the interpretations a finding depends on are told; the others 'any reading'."""
-    readings = tuple((("甲", a), ("乙", b)) for a in (True, False) for b in (True, False))
+    partials = ((("甲", True), ("乙", True)), (("甲", True), ("乙", False)))
     f = Finding("A409", (), "P-1", (("name", "P-1"),), (("突发事件", True),),
-                (("甲", True), ("乙", False)), readings=(readings[0], readings[1]), span=span(11))
-    ri = prepare(type("A", (), {"findings": (f,), "readings": readings})(), loaded)
+                (("甲", True), ("乙", False)), readings=partials, span=span(11))
+    result = type("A", (), {"findings": (f,), "readings": ((),)})()
+    ri = prepare(result, loaded)
     assert ri.decisive_readings(ri.findings[0]) == (("甲", True),)
-    out = render_text(type("A", (), {"findings": (f,), "readings": readings})(), loaded)
+    out = render_text(result, loaded)
     assert "甲 = true  (reading)" in out and "(1 other interpretations: any reading)" in out
-    assert "readings: whenever 甲 = true (2 of 4 readings)" in out
-    doc = json.loads(render_json(type("A", (), {"findings": (f,), "readings": readings})(), loaded))
-    assert doc["readings"] == {"interpretations": ["乙", "甲"], "count": 4, "fixed": {}}
-    assert doc["findings"][0]["readings"] == {"count": 2, "when": {"甲": True}, "exact": True,
+    assert "readings: only when 乙 = true, 甲 = true ; or 乙 = false, 甲 = true" in out
+    doc = json.loads(render_json(result, loaded))
+    assert doc["findings"][0]["readings"] == {"always": False, "count": 2, "when": {"甲": True},
                                               "list": [{"甲": True, "乙": True}, {"甲": True, "乙": False}]}

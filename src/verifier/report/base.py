@@ -214,84 +214,57 @@ class ReportInput:
         return f"{words[c.kind]} {c.target}"
 
     # ------------------------------------------------------------ readings
+    # Finding.readings holds *partial* readings: each stands for every full reading that
+    # extends it; ``((),)`` means every reading. ``self.readings`` is the chosen reading(s).
     @cached_property
-    def _analysed(self) -> dict[str, frozenset]:
-        """Interpretation -> the values it took across the readings analysed."""
-        out: dict[str, set] = {}
-        for reading in self.readings or ():
-            for n, v in reading:
-                out.setdefault(n, set()).add(v)
-        return {n: frozenset(v) for n, v in out.items()}
+    def _fixed(self) -> dict[str, bool]:
+        """The interpretations the analysis held fixed (--reading)."""
+        return {n: v for reading in (self.readings or ()) for n, v in reading}
 
-    @cached_property
-    def _decisive_cache(self) -> dict:
-        return {}
+    @staticmethod
+    def _partials(f: Finding) -> tuple:
+        return tuple(tuple(r) for r in f.readings)
 
     def decisive_readings(self, f: Finding) -> tuple[tuple[str, bool], ...]:
-        """The interpretation values the finding depends on: those its witness uses that
-        take the same value in every reading where it holds while other values were
-        analysed. Without the list of analysed readings: the whole witness reading."""
-        if self.readings is None:
+        """The interpretation values common to every partial reading under which ``f``
+        holds, beyond those fixed for the whole analysis."""
+        partials = self._partials(f)
+        if not partials:
             return tuple(f.witness_reading)
-        key = id(f)
-        if key not in self._decisive_cache:
-            seen: dict[str, set] = {}
-            for column in zip(*f.readings):             # one column per interpretation
-                for n, v in set(column):
-                    seen.setdefault(n, set()).add(v)
-            names = [n for n, _ in f.witness_reading] or sorted(seen)
-            self._decisive_cache[key] = (f, tuple(
-                (n, next(iter(seen[n]))) for n in names
-                if len(seen.get(n, ())) == 1 and len(self._analysed.get(n, ())) > 1))
-        return self._decisive_cache[key][1]
+        common = set(partials[0]).intersection(*map(set, partials[1:]))
+        return tuple(sorted((n, v) for n, v in common if n not in self._fixed))
 
     def other_readings(self, f: Finding) -> int:
-        """How many interpretations of the witness may take either value (neither decisive
-        nor fixed by the readings analysed)."""
-        if self.readings is None:
-            return 0
+        """How many interpretations of the witness may take either value."""
         decisive = {n for n, _ in self.decisive_readings(f)}
-        return sum(1 for n, _ in f.witness_reading
-                   if len(self._analysed.get(n, ())) > 1 and n not in decisive)
+        return sum(1 for n, _ in f.witness_reading if n not in decisive and n not in self._fixed)
 
     def holds_always(self, f: Finding) -> bool:
-        """True when ``f`` holds under every reading analysed (or there are none)."""
-        mine = tuple(f.readings)
-        if not mine or mine == ((),):
-            return True
-        return self.readings is not None and len(set(mine)) >= len(self.readings)
+        """True when ``f`` holds under every reading analysed."""
+        partials = self._partials(f)
+        return not partials or any(not set(r) - set(self._fixed.items()) for r in partials)
 
     def readings_summary(self, f: Finding) -> dict:
-        """The readings under which ``f`` holds, compactly (see docs/output-format.md)."""
-        decisive = self.decisive_readings(f)
-        count = len(set(f.readings)) if f.readings != ((),) else (1 if f.readings else 0)
-        total = len(self.readings) if self.readings is not None else None
-        exact = total is not None and (self.holds_always(f) or count * 2 ** len(decisive) == total)
-        listed = None if count > 16 else [{n: v for n, v in r} for r in f.readings]
-        return {"count": count, "when": {n: v for n, v in decisive}, "exact": exact, "list": listed}
+        """The readings under which ``f`` holds (see docs/output-format.md)."""
+        partials = self._partials(f)
+        return {"always": self.holds_always(f), "count": len(partials),
+                "when": {n: v for n, v in self.decisive_readings(f)},
+                "list": [{n: v for n, v in r} for r in partials]}
 
     def readings_overview(self) -> dict | None:
-        """The readings analysed: interpretation names, how many, and those held fixed."""
-        if self.readings is None:
-            return None
-        return {"interpretations": sorted(self._analysed), "count": len(self.readings),
-                "fixed": {n: next(iter(v)) for n, v in sorted(self._analysed.items()) if len(v) == 1}}
+        """The interpretations, and those held fixed."""
+        names = sorted(self.policy.interpretations) if self.policy is not None else sorted(self._fixed)
+        return {"interpretations": names, "count": 2 ** len(set(names) - set(self._fixed)),
+                "fixed": dict(sorted(self._fixed.items()))}
 
     def readings_text(self, f: Finding) -> str:
-        """"all readings", or the interpretation values under which ``f`` holds."""
-        mine = tuple(f.readings)
-        if not mine or mine == ((),):
+        """"all readings", or the partial readings under which ``f`` holds."""
+        if not f.readings or f.readings == ((),) and self.policy is not None and not self.policy.interpretations:
             return "all readings (no interpretations)"
-        if self.readings is None:
-            return "; ".join(reading_text(r) for r in mine)
-        total = len(self.readings)
         if self.holds_always(f):
-            return "all readings" if total > 1 else f"the reading analysed ({reading_text(self.readings[0])})"
-        decisive = self.decisive_readings(f)
-        if decisive and len(mine) * 2 ** len(decisive) == total:
-            return f"whenever {reading_text(decisive)} ({len(mine)} of {total} readings)"
-        shown = "; ".join(reading_text(r) for r in mine[:3]) + ("; …" if len(mine) > 3 else "")
-        return f"{len(mine)} of {total} readings: {shown}"
+            return "all readings" + (f" (with {reading_text(sorted(self._fixed.items()))})" if self._fixed else "")
+        shown = [reading_text(sorted(set(r) - set(self._fixed.items()))) for r in self._partials(f)]
+        return "only when " + " ; or ".join(shown[:4]) + (" ; …" if len(shown) > 4 else "")
 
 
 def _as_findings(result) -> tuple[tuple[Finding, ...], Optional[tuple]]:
