@@ -139,7 +139,7 @@ class Analyser:
             condition, result, combo, relevant = first
             self.s.reading = dict(combo)
             forced = conjoin(self.summary(r) for r in rules) if code in FORCING else None
-            case, readings = minimise(self.s, condition, result.model, forced, relevant)
+            case, readings = minimise(self.s, condition, result.model, forced, relevant, holds)
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
             witness = tuple(case.items())
             wreading = tuple(sorted(readings.items()))

@@ -17,7 +17,8 @@ class WitnessError(AssertionError):
 
 
 def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
-             forced: Optional[Summary] = None, relevant=None) -> tuple[dict, dict]:
+             forced: Optional[Summary] = None, relevant=None,
+             holds: Optional[Callable[[Evaluator], bool]] = None) -> tuple[dict, dict]:
     """The lexicographically least admissible case satisfying ``condition`` (``model`` is
     one such case): facts in name order, each at its default (false / first label / lower bound) if that is still possible, else at
     its least possible value. Deterministic (depends only on which cases exist), and no
@@ -25,30 +26,67 @@ def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
     A check is needed only where the current model is away from the default and
     ``forced`` (literals every case of ``condition`` has) does not already rule it out.
     Facts outside ``relevant`` (the cone of the condition and the assumptions) cannot
-    matter, so they take their default without a check."""
+    matter, so they take their default without a check.
+
+    ``holds`` (optional) is a predicate on verifier.evaluate that implies ``condition``
+    under the current reading: a candidate case (the current one with some facts moved to
+    their default or to a smaller value) that the plain evaluator finds admissible and
+    satisfying ``holds`` proves that value possible without a solver call. Only "possible"
+    is ever concluded this way (never "impossible"), so the result is the same least case."""
     forced = forced or Summary()
     enc = s.enc
-    case, readings = enc.case_from_model(model)
-    if relevant is not None:
-        case = {n: v if n in relevant else enc.default_value(n) for n, v in case.items()}
+    m = _Minimiser(s, relevant, holds)
+    case, readings = m.read(model)
     order = sorted(case)
     pins: list = []
-    tried_shortcut = False
     with s.scope(condition):
         for i, name in enumerate(order):
-            if relevant is not None and name not in relevant:
-                case[name] = enc.default_value(name)       # cannot matter: no check
-            if case[name] != enc.default_value(name) and not tried_shortcut:
-                tried_shortcut = True          # once: can every remaining free fact be default?
-                rest = [s.pin(n, enc.default_value(n)) for n in order[i:] if _free(n, forced, enc)]
-                r = s.check([*pins, *rest])
-                if r.refuted:
-                    case, readings = enc.case_from_model(r.model)
-            if case[name] != enc.default_value(name):
-                case, readings = _least(s, pins, name, case, readings, forced)
+            default = enc.default_value(name)
+            if case[name] == default:
+                pins.append(s.pin(name, default))
+                continue
+            # can every remaining free fact take its default? (asked of the evaluator only)
+            rest = [n for n in order[i:] if _free(n, forced, enc) and m.possible(n, enc.default_value(n))]
+            cand = m.moved(case, {n: enc.default_value(n) for n in rest})
+            if cand is not None and m.ok(cand, readings):
+                case = cand
+            if case[name] != default:
+                case, readings = _least(s, m, pins, name, case, readings, forced)
             pins.append(s.pin(name, case[name]))
     # interpretations the solver was free on cannot matter: false, for a stable witness
     return case, {n: s.reading.get(n, False) for n in readings}
+
+
+class _Minimiser:
+    """Reads models (irrelevant facts at their default) and tests candidate cases with the
+    plain evaluator."""
+
+    def __init__(self, s: EngineSolver, relevant, holds):
+        self.s, self.enc, self.relevant, self.holds = s, s.enc, relevant, holds
+        self.excluded: set = set()             # (fact, value) known impossible (none yet)
+
+    def possible(self, name: str, value) -> bool:
+        return (name, value) not in self.excluded
+
+    def read(self, model) -> tuple[dict, dict]:
+        enc = self.enc
+        case, readings = enc.case_from_model(model)
+        if self.relevant is not None:
+            case = {n: v if n in self.relevant else enc.default_value(n) for n, v in case.items()}
+        return case, readings
+
+    @staticmethod
+    def moved(case: dict, changes: dict) -> Optional[dict]:
+        """``case`` with ``changes`` applied, or None when that changes nothing."""
+        if all(case[n] == v for n, v in changes.items()):
+            return None
+        return {**case, **changes}
+
+    def ok(self, case: dict, readings: dict) -> bool:
+        if self.holds is None:
+            return False
+        ev = Evaluator(self.enc.policy, case, {**readings, **self.s.reading}, validate=False)
+        return bool(ev.admissible() and self.holds(ev))
 
 
 def _free(name: str, forced: Summary, enc) -> bool:
@@ -61,37 +99,52 @@ def _free(name: str, forced: Summary, enc) -> bool:
     return forced.polarity.get(name) is not True
 
 
-def _least(s: EngineSolver, pins: list, name: str, case: dict, readings: dict,
+def _least(s: EngineSolver, m: _Minimiser, pins: list, name: str, case: dict, readings: dict,
            forced: Summary):
     """Lower fact ``name`` to its least feasible value, given ``pins`` (current: feasible)
     and the values ``forced`` already excludes."""
     enc, t = s.enc, s.enc.policy.facts[name].type
     if isinstance(t, IntType):
         lo, hi = max(t.lo, forced.bounds.get(name, (t.lo, t.hi))[0]), case[name]
+        if lo < hi and not m.possible(name, lo):
+            lo += 1
         if lo < hi:                              # the least value not yet excluded, first
+            cand = {**case, name: lo}
+            if m.ok(cand, readings):
+                return cand, readings
             r = s.check([*pins, s.pin(name, lo)])
             if r.refuted:
-                return enc.case_from_model(r.model)
+                return m.read(r.model)
             lo += 1
+            # the least value the evaluator accepts is an upper bound: often lo itself
+            for v in range(lo, min(hi, lo + 16)):
+                cand = {**case, name: v}
+                if m.ok(cand, readings):
+                    case, hi = cand, v
+                    break
         while lo < hi:
             mid = (lo + hi) // 2
             var = enc.facts[name]
             r = s.check([*pins, s.literal(z3.ULE(var, z3.BitVecVal(mid - t.lo, var.size())))])
             if r.refuted:
-                case, readings = enc.case_from_model(r.model)
+                case, readings = m.read(r.model)
                 hi = case[name]
             else:
                 lo = mid + 1
         return case, readings
     if isinstance(t, BoolType):
-        options = () if forced.polarity.get(name) is True else (False,)
+        options = () if forced.polarity.get(name) is True or not m.possible(name, False) else (False,)
     else:
         allowed = forced.labels.get(name, t.labels)
-        options = [x for x in t.labels[:t.labels.index(case[name])] if x in allowed]
+        options = [x for x in t.labels[:t.labels.index(case[name])]
+                   if x in allowed and m.possible(name, x)]
     for value in options:
+        cand = {**case, name: value}
+        if m.ok(cand, readings):
+            return cand, readings
         r = s.check([*pins, s.pin(name, value)])
         if r.refuted:
-            return enc.case_from_model(r.model)
+            return m.read(r.model)
     return case, readings
 
 

@@ -192,8 +192,12 @@ class Encoding:
 
     def reading_literals(self, reading: dict[str, bool]) -> list[z3.BoolRef]:
         """Literals fixing the interpretations named in ``reading``."""
-        return [self.readings[n] if v else z3.Not(self.readings[n])
-                for n, v in sorted(reading.items())]
+        key = tuple(sorted(reading.items()))
+        cache = self.__dict__.setdefault("_reading_lits", {})
+        lits = cache.get(key)
+        if lits is None:
+            lits = cache[key] = [self.readings[n] if v else z3.Not(self.readings[n]) for n, v in key]
+        return list(lits)
 
     def fact_literal(self, name: str, value) -> z3.BoolRef:
         """``fact = value`` as a z3 Bool expression (a literal for bool and enum facts;

@@ -89,6 +89,7 @@ class EngineSolver:
         self.checks = 0                        # solver calls so far (statistics)
         self._depth = 0                        # open scopes
         self._pins: dict[tuple, z3.BoolRef] = {}
+        self._base_cache: dict[tuple, list] = {}   # reading -> base literals
 
     def _track(self, literal: z3.BoolRef, name: str) -> None:
         self.tracked.append(literal)
@@ -97,7 +98,11 @@ class EngineSolver:
     # ------------------------------------------------------------ basics
     def base(self) -> list[z3.BoolRef]:
         """The literals assumed on every check: tracking literals and the reading."""
-        return self.tracked + self.enc.reading_literals(self.reading)
+        key = tuple(sorted(self.reading.items()))
+        lits = self._base_cache.get(key)
+        if lits is None:
+            lits = self._base_cache[key] = self.tracked + self.enc.reading_literals(self.reading)
+        return list(lits)
 
     @contextmanager
     def scope(self, formula: z3.BoolRef):
