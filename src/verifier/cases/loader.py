@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, diag
-from ..model import BoolType, EnumType, IntType, PolicySet, Span
+from ..model import BoolType, IntType, PolicySet, Span
 from .case import Case, Value
 from .located import Mapping, Node, ReadError, read_json, read_yaml
 

@@ -13,9 +13,7 @@ from ..cases import read_case_file
 from ..diagnostics import has_errors
 from ..diagnostics.render import render_text as render_diag
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
-from ..load import load_policy
-
-DEFAULT_PATHS = ["policy/"]
+from .common import load_or_report, parse_readings
 
 
 def register(sub) -> None:
@@ -56,24 +54,9 @@ def _print_diagnostics(diagnostics, lang: str) -> None:
         print(render_diag(d, sources, lang), file=sys.stderr)
 
 
-def _readings(args, policy):
-    out = {}
-    for item in args.reading:
-        name, _, value = item.partition("=")
-        if name not in policy.interpretations or value.lower() not in ("true", "false", "为真", "为假"):
-            print(f"error: --reading {item}: expected NAME=true|false with NAME one of "
-                  f"{', '.join(sorted(policy.interpretations)) or '(none)'}", file=sys.stderr)
-            return None
-        out[name] = value.lower() in ("true", "为真")
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
-    loaded = load_policy(args.paths or DEFAULT_PATHS)
-    if not loaded.ok:
-        for d in sorted(loaded.diagnostics, key=lambda d: d.sort_key()):
-            if d.is_error:
-                print(render_diag(d, loaded.sources, "both"), file=sys.stderr)
+    loaded = load_or_report(args.paths)
+    if loaded is None:
         return INPUT_ERROR
     policy = loaded.policy
     facts = Path(args.facts)
@@ -82,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
         return INPUT_ERROR
     if facts.is_dir() or facts.suffix == ".jsonl" or args.output:
         return _batch(args, policy, facts)
-    readings = _readings(args, policy)
-    if readings is None:
+    readings, problem = parse_readings(args.reading, policy)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR
     cases, diagnostics = read_case_file(facts, policy)
     if has_errors(diagnostics) or not cases:

@@ -12,7 +12,7 @@ from ..diagnostics import SEVERITY_RANK
 from ..diagnostics.render import render_text
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from ..load import load_policy
-from .common import DEFAULT_PATHS
+from .common import DEFAULT_PATHS, parse_readings
 
 
 def register(sub) -> None:
@@ -27,21 +27,6 @@ def register(sub) -> None:
     p.add_argument("--no-analysis", action="store_true", help="parse and check only")
     p.add_argument("--timeout-ms", type=int, default=10_000, help="time limit per solver call")
     p.set_defaults(run=run)
-
-
-def parse_readings(items: list[str], policy) -> tuple[dict[str, bool] | None, str | None]:
-    """``["名=true", …]`` -> readings dict, or an error message."""
-    out = {}
-    for item in items:
-        name, _, value = item.partition("=")
-        value = value.strip().lower()
-        if value not in ("true", "false", "为真", "为假"):
-            return None, f"--reading {item!r}: write NAME=true or NAME=false"
-        if name not in policy.interpretations:
-            known = ", ".join(sorted(policy.interpretations)) or "none"
-            return None, f"--reading {item!r}: {name!r} is not an interpretation (known: {known})"
-        out[name] = value in ("true", "为真")
-    return out, None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,3 +17,18 @@ def load_or_report(paths, lang: str = "both") -> Loaded | None:
             print(render_text(d, loaded.sources, lang), file=sys.stderr)
         return None
     return loaded
+
+
+def parse_readings(items: list[str], policy) -> tuple[dict[str, bool] | None, str | None]:
+    """``["名=true", …]`` -> readings dict, or an error message."""
+    out = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        value = value.strip().lower()
+        if value not in ("true", "false", "为真", "为假"):
+            return None, f"--reading {item!r}: write NAME=true or NAME=false"
+        if name not in policy.interpretations:
+            known = ", ".join(sorted(policy.interpretations)) or "none"
+            return None, f"--reading {item!r}: {name!r} is not an interpretation (known: {known})"
+        out[name] = value in ("true", "为真")
+    return out, None

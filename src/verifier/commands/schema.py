@@ -3,14 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from ..cases import case_schema
-from ..diagnostics.render import render_text
 from ..exitcodes import INPUT_ERROR, OK
-from ..load import load_policy
-
-DEFAULT_PATHS = ["policy/"]
+from .common import load_or_report
 
 
 def register(sub) -> None:
@@ -20,11 +16,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load_policy(args.paths or DEFAULT_PATHS)
-    if not loaded.ok:
-        for d in sorted(loaded.diagnostics, key=lambda d: d.sort_key()):
-            if d.is_error:
-                print(render_text(d, loaded.sources, "both"), file=sys.stderr)
+    loaded = load_or_report(args.paths)
+    if loaded is None:
         return INPUT_ERROR
     print(json.dumps(case_schema(loaded.policy), ensure_ascii=False, indent=2, sort_keys=True))
     return OK

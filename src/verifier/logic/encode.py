@@ -15,7 +15,7 @@ from ..evaluate.structure import Atom, higher_alternatives, index
 from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, BoolType, EnumType,
                            IntType)
 from ..model.policy import PolicySet
-from .exprs import ExprCompiler, bits_for
+from .exprs import ExprCompiler
 
 
 @dataclass(frozen=True)

@@ -83,9 +83,6 @@ def _one(item) -> str:
 
 
 def _record(engine, policy, case, key: str, explain: bool) -> dict:
-    from .model import outcome_text
-    from .render import ruling_to_json
-
     ident = case.key
     case = case.__class__(key, case.facts, case.readings, case.description, case.source, case.spans)
     record = _ruling_record(engine, policy, case, key, explain)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lark import Lark, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 
 from ..diagnostics import Diagnostic, diag
 from ..model import nodes as m
