@@ -26,7 +26,7 @@ from typing import Optional
 
 import z3
 
-from ..model.nodes import BoolType, EnumType
+from ..model.nodes import And, BoolType, Compare, EnumType, IntLit, Ref
 from .encode import Encoding
 
 SAT, UNSAT, UNKNOWN = "sat", "unsat", "unknown"
@@ -44,9 +44,9 @@ class DiffSolver:
     """One incremental QF_FD solver over a merged encoding (see module docstring)."""
 
     def __init__(self, enc: Encoding, old_assumptions, new_assumptions, *,
-                 timeout_ms: int = 10_000):
+                 timeout_ms: int = 10_000, logic: str = "QF_FD"):
         self.enc = enc
-        self.solver = z3.SolverFor("QF_FD")
+        self.solver = z3.SolverFor(logic)
         self.solver.set("timeout", int(timeout_ms))
         for c in enc.domain:
             self.solver.add(c.constraint)
@@ -167,7 +167,10 @@ class DiffSolver:
             status, m = self._check(region.scope, region.goal, extra=pins + [
                 self._bound(key, mid)])
             if status == SAT:
-                hi, best = self._value(m, key), m
+                value = self._value(m, key)
+                if value > mid:                           # guards against a wrong model
+                    raise AssertionError(f"solver model violates {key} <= {mid}")
+                hi, best = value, m
             else:
                 lo = mid + 1
         return hi, best
@@ -176,9 +179,8 @@ class DiffSolver:
         """A literal for ``name <= upper`` (an integer fact)."""
         key = (name, "<=", upper)
         if key not in self._pins:
-            var = self.enc.facts[name]
             q = z3.Bool(f"diffpin:{len(self._pins)}")
-            self.solver.add(q == (var <= z3.BitVecVal(upper, var.size())))
+            self.solver.add(q == self.enc.expr(Compare("<=", Ref(name), IntLit(upper))))
             self._pins[key] = q
         return self._pins[key]
 
@@ -193,9 +195,8 @@ class DiffSolver:
             return v if lit[2] else z3.Not(v)
         if kind == "enum":
             return z3.Or([self.enc.labels[name][x] for x in lit[2]])
-        var = self.enc.facts[name]
-        w = var.size()
-        return z3.And(var >= z3.BitVecVal(lit[2], w), var <= z3.BitVecVal(lit[3], w))
+        return self.enc.expr(And((Compare(">=", Ref(name), IntLit(lit[2])),
+                                  Compare("<=", Ref(name), IntLit(lit[3])))))
 
     def _inside(self, region: Region, cube: list[tuple]) -> bool:
         """unsat(scope and cube and not goal): the cube lies inside the region."""
