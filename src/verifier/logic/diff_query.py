@@ -46,7 +46,7 @@ class DiffSolver:
     def __init__(self, enc: Encoding, old_assumptions, new_assumptions, *,
                  timeout_ms: int = 10_000, logic: str = "QF_FD"):
         self.enc = enc
-        self.solver = z3.SolverFor(logic)
+        self.solver = z3.SolverFor(logic) if logic else z3.Solver()
         self.solver.set("timeout", int(timeout_ms))
         for c in enc.domain:
             self.solver.add(c.constraint)
@@ -57,6 +57,8 @@ class DiffSolver:
         self.adm_new = z3.And([by_name[n] for n in new_assumptions] + [z3.BoolVal(True)])
         self.queries = 0
         self._pins: dict[tuple, z3.BoolRef] = {}
+        self._base: Optional[dict] = None
+        self._prefer: dict = {}
 
     # ------------------------------------------------------------ regions
     def atom(self, atom) -> z3.BoolRef:
@@ -116,9 +118,10 @@ class DiffSolver:
     def witness(self, region: Region, cube=()) -> Optional[tuple[dict, dict]]:
         """(case, readings) in the region (and inside ``cube``, a list of cube literals);
         None if there is none. Canonical (independent of the models z3 returns): inputs in
-        name order are pinned to their default whenever possible (so the set of inputs
-        away from the default is subset-minimal), then each remaining one to its smallest
-        possible value (first label; least integer; true)."""
+        name order are pinned to their default whenever possible given the earlier ones
+        (so the set of inputs away from the default is subset-minimal), then each remaining
+        one to its smallest possible value (first label; least integer; true). Groups of
+        inputs are tried at once and split only when they fail (same result, few calls)."""
         region = Region(z3.And([region.scope] + [self._lit(x) for x in cube]), region.goal)
         status, model = self._check(region.scope, region.goal)
         if status != SAT:
@@ -126,22 +129,61 @@ class DiffSolver:
         keys = sorted(list(self.enc.policy.facts) + [("reading", n) for n in self.enc.readings],
                       key=str)
         pins: list[z3.BoolRef] = []
-        free = []
-        for key in keys:
-            default = False if isinstance(key, tuple) else self.enc.default_value(key)
-            if self._value(model, key) == default:     # the last model shows it is possible
-                pins.append(self._pin(key, default))
-                continue
-            status, m = self._check(region.scope, region.goal, extra=pins + [self._pin(key, default)])
-            if status == SAT:
-                model = m
-                pins.append(self._pin(key, default))
-            else:
-                free.append(key)
+        free: list = []
+        self.base()
+        self._prefer = self._preferred(cube)
+        self._pin_defaults(region, keys, pins, free)
+        status, model = self._check(region.scope, region.goal, extra=pins)
         for key in free:
             value, model = self._least(region, pins, key, model)
             pins.append(self._pin(key, value))
         return self.enc.case_from_model(model)
+
+    def _default_pin(self, key) -> z3.BoolRef:
+        if key in self._prefer:
+            return self._pin(key, self._prefer[key])
+        return self._pin(key, self.base().get(key, self._neutral(key)))
+
+    def _neutral(self, key):
+        return False if isinstance(key, tuple) else self.enc.default_value(key)
+
+    def base(self) -> dict:
+        """The canonical case admissible on both sides (computed once): inputs at their
+        neutral default wherever the assumptions allow, in name order, the rest least.
+        Witnesses start from it, so conflicts with the assumptions are resolved once."""
+        if self._base is None:
+            self._base = {}
+            both = Region(z3.And(self.adm_old, self.adm_new), z3.BoolVal(True))
+            found = self.witness(both)
+            if found is not None:
+                case, readings = found
+                self._base = {**case, **{("reading", n): v for n, v in readings.items()}}
+        return self._base
+
+    @staticmethod
+    def _preferred(cube) -> dict:
+        """The least value each cube literal allows (used in place of the default)."""
+        out = {}
+        for lit in cube:
+            key = ("reading", lit[1]) if lit[0] == "reading" else lit[1]
+            out[key] = lit[2][0] if lit[0] == "enum" else lit[2]
+        return out
+
+    def _pin_defaults(self, region: Region, keys: list, pins: list, free: list) -> None:
+        """Lexicographic greedy: pin each key (in order) to its default when possible given
+        the pins so far; a whole group is pinned in one call when that is possible."""
+        if not keys:
+            return
+        group = [self._default_pin(k) for k in keys]
+        status, _ = self._check(region.scope, region.goal, extra=pins + group)
+        if status == SAT:
+            pins.extend(group)
+        elif len(keys) == 1:
+            free.append(keys[0])
+        else:
+            half = len(keys) // 2
+            self._pin_defaults(region, keys[:half], pins, free)
+            self._pin_defaults(region, keys[half:], pins, free)
 
     def _value(self, model: z3.ModelRef, key):
         case, readings = self.enc.case_from_model(model)
@@ -200,17 +242,46 @@ class DiffSolver:
 
     def _inside(self, region: Region, cube: list[tuple]) -> bool:
         """unsat(scope and cube and not goal): the cube lies inside the region."""
-        status, _ = self._check(region.scope, *[self._lit(x) for x in cube], z3.Not(region.goal))
-        return status == UNSAT
+        return self._core(region, cube) is not None
+
+    def _cube_pin(self, lit: tuple) -> z3.BoolRef:
+        """A literal (usable as an assumption) standing for one cube literal."""
+        key = ("cube", lit)
+        if key not in self._pins:
+            f = self._lit(lit)
+            if not (z3.is_const(f) or z3.is_not(f) and z3.is_const(f.arg(0))):
+                q = z3.Bool(f"diffpin:{len(self._pins)}")
+                self.solver.add(q == f)
+                f = q
+            self._pins[key] = f
+        return self._pins[key]
+
+    def _core(self, region: Region, cube: list[tuple]) -> Optional[list[tuple]]:
+        """None if some case of scope and cube fails the goal; else the cube literals of
+        an unsat core (a sub-cube that also lies inside the region)."""
+        self.queries += 1
+        q = z3.Bool(f"diffq:{self.queries}")
+        self.solver.add(z3.Implies(q, z3.And(region.scope, z3.Not(region.goal))))
+        pins = {str(self._cube_pin(x)): x for x in cube}
+        r = self.solver.check(q, *[self._cube_pin(x) for x in cube])
+        if r != z3.unsat:
+            return None
+        used = {str(c) for c in self.solver.unsat_core()}
+        return [x for k, x in pins.items() if k in used]
 
     def _generalise(self, region: Region, cube: list[tuple]) -> list[tuple]:
-        """Drop or widen literals while the cube stays inside the region."""
+        """Drop (unsat cores, then deletion) or widen literals while the cube stays
+        inside the region."""
+        cube = self._core(region, cube) or cube
         i = 0
         while i < len(cube):
             lit = cube[i]
             rest = cube[:i] + cube[i + 1:]
-            if self._inside(region, rest):
-                cube = rest
+            core = self._core(region, rest)
+            if core is not None:
+                done = set(cube[:i])
+                cube = core
+                i = sum(x in done for x in cube)
                 continue
             if lit[0] == "enum":
                 cube[i] = self._widen_enum(region, cube, i)

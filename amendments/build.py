@@ -1,0 +1,86 @@
+"""Build the worked amendments and their impact reports.
+
+Each amendments/NN-name/ holds README.md (what changed and why) and edits.yaml (exact
+text replacements applied to a copy of policy/). This script copies policy/*.policy into
+the folder, applies the edits (each `find` must occur exactly once), and writes the impact
+report reports/amendments/NN-name.md with ``verifier.diff``. Run from the repository root:
+
+    python amendments/build.py            # rebuild every amendment and report
+    python amendments/build.py --check    # exit 1 if a copy or a report is stale
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from verifier.diff import diff_policies  # noqa: E402
+from verifier.diff.render import render_markdown  # noqa: E402
+from verifier.load import load_policy  # noqa: E402
+
+POLICY = ROOT / "policy"
+REPORTS = ROOT / "reports" / "amendments"
+
+
+def amendments() -> list[Path]:
+    return sorted(p for p in (ROOT / "amendments").iterdir() if (p / "edits.yaml").is_file())
+
+
+def amended_texts(folder: Path) -> dict[str, str]:
+    """{file name: amended text} for every policy/*.policy (edits applied)."""
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(POLICY.glob("*.policy"))}
+    for edit in yaml.safe_load((folder / "edits.yaml").read_text(encoding="utf-8"))["edits"]:
+        text = texts[edit["file"]]
+        count = text.count(edit["find"])
+        if count != 1:
+            raise SystemExit(f"{folder.name}: `find` occurs {count} times in {edit['file']}:\n{edit['find']}")
+        texts[edit["file"]] = text.replace(edit["find"], edit["replace"])
+    return texts
+
+
+def title(folder: Path) -> str:
+    first = (folder / "README.md").read_text(encoding="utf-8").splitlines()[0]
+    return first.lstrip("# ").strip()
+
+
+def report(folder: Path, findings: bool = True) -> str:
+    """The impact report of one amendment (its copy must be in place)."""
+    old, new = load_policy([str(POLICY)]), load_policy([str(folder)])
+    if not (old.ok and new.ok):
+        bad = [d for d in old.diagnostics + new.diagnostics if d.is_error]
+        raise SystemExit(f"{folder.name}: cannot load: {[str(d.span) + ' ' + d.message() for d in bad]}")
+    rel = lambda p: str(Path(p).resolve().relative_to(ROOT))  # noqa: E731
+    diff = diff_policies(old.policy, new.policy, old_label="policy/",
+                         new_label=f"amendments/{folder.name}/", findings=findings,
+                         show_path=rel)
+    return render_markdown(diff, "zh", f"Impact of amendment {title(folder)}")
+
+
+def build(check: bool = False) -> int:
+    stale = []
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    for folder in amendments():
+        for name, text in amended_texts(folder).items():
+            target = folder / name
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target))
+                if not check:
+                    target.write_text(text, encoding="utf-8")
+        out = REPORTS / f"{folder.name}.md"
+        if check:
+            continue
+        text = report(folder)
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            stale.append(str(out))
+            out.write_text(text, encoding="utf-8")
+    for s in stale:
+        print(("stale: " if check else "wrote: ") + s)
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(build("--check" in sys.argv))
