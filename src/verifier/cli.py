@@ -1,4 +1,4 @@
-"""The ``verifier`` command line: dispatches to one module per subcommand."""
+"""verifier: a formal policy-logic verifier for administrative policy texts."""
 from __future__ import annotations
 
 import argparse
