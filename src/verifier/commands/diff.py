@@ -29,7 +29,8 @@ def register(sub) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="keywords of printed conditions")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--no-findings", action="store_true", help="skip the findings comparison")
-    p.add_argument("--max-cubes", type=int, default=8, help="bound on the cases listed per change")
+    p.add_argument("--max-cubes", type=int, default=4, help="bound on the condition terms listed per change")
+    p.add_argument("--max-witnesses", type=int, default=2, help="example cases per change (at least 1)")
     p.add_argument("--timeout-ms", type=int, default=10_000)
     p.set_defaults(run=run)
 
@@ -62,6 +63,7 @@ def _diff(args, old, new) -> int:
         return old.show(new.show(path))
     diff = diff_policies(loaded[0], loaded[1], old_label=old.label, new_label=new.label,
                          findings=not args.no_findings, max_cubes=args.max_cubes,
+                         max_witnesses=args.max_witnesses,
                          timeout_ms=args.timeout_ms, show_path=show)
     text = render(diff, args.format, args.lang)
     if args.output:

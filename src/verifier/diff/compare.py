@@ -25,19 +25,22 @@ class DiffReplayError(AssertionError):
 
 
 def diff_policies(old: PolicySet, new: PolicySet, *, old_label: str = "old",
-                  new_label: str = "new", findings: bool = True, max_cubes: int = 8,
+                  new_label: str = "new", findings: bool = True, max_cubes: int = 4, max_witnesses: int = 2,
                   timeout_ms: int = 10_000,
                   show_path: Callable[[str], str] = str, structural: bool = True) -> Diff:
     """Compare two checked policy versions (see docs/ci.md and the package docstring).
 
-    ``structural``: an outcome whose defining declarations are identical on both sides
+    ``max_cubes`` bounds the cubes listed per change (``complete`` says whether they
+    cover it); a witness is given for the first ``max_witnesses`` cubes (at least one per
+    kind of change). ``structural``: an outcome whose defining declarations are identical on both sides
     (metadata aside) is proven unchanged without a solver call."""
-    return _Differ(old, new, max_cubes, timeout_ms, show_path, structural).run(
+    return _Differ(old, new, max_cubes, timeout_ms, show_path, structural,
+                   max(1, max_witnesses)).run(
         old_label, new_label, findings)
 
 
 class _Differ:
-    def __init__(self, old, new, max_cubes, timeout_ms, show_path, structural):
+    def __init__(self, old, new, max_cubes, timeout_ms, show_path, structural, max_witnesses):
         self.m: Merged = merge(old, new)
         self.enc = compile_policy(self.m.policy)
         self.s = DiffSolver(self.enc, self.m.old_assumptions, self.m.new_assumptions,
@@ -46,6 +49,7 @@ class _Differ:
         self.sigs = {"old": Signature(old), "new": Signature(new)}
         self.structural = structural
         self.max_cubes, self.show_path = max_cubes, show_path
+        self.max_witnesses = max_witnesses
 
     def run(self, old_label, new_label, with_findings) -> Diff:
         m = self.m
@@ -121,7 +125,7 @@ class _Differ:
     def change(self, direction, region, facts, interps, key, presence) -> Change:
         cubes, complete = self.s.cubes(region, facts, interps, self.max_cubes)
         cubes = sorted((tuple(c) for c in cubes), key=_cube_key)
-        witnesses = tuple(self.witness(region, key, presence, c) for c in cubes)
+        witnesses = tuple(self.witness(region, key, presence, c) for c in cubes[:self.max_witnesses])
         exprs = tuple(cube_expr(self.m.policy, c) for c in cubes)
         return Change(direction, tuple(cubes), complete, witnesses, exprs)
 
@@ -172,7 +176,8 @@ class _Differ:
             if not ev.admissible():
                 raise DiffReplayError(f"witness for {key} not admissible on {side}: {case}")
         self._check_replay(key, presence, values, case, readings)
-        nondefault = tuple(n for n, v in case.items() if v != self.enc.default_value(n))
+        base = self.s.base()           # the neutral admissible case witnesses start from
+        nondefault = tuple(n for n, v in case.items() if v != base.get(n, self.enc.default_value(n)))
         return Witness(tuple(case.items()), tuple(sorted(readings.items())),
                        values["old"], values["new"], uses["old"], uses["new"], nondefault)
 

@@ -37,7 +37,9 @@ def _case_text(w: Witness) -> str:
     return ", ".join(parts) or "every fact at its default"
 
 
-def _uses(uses) -> str:
+def _uses(uses, defined: bool = False) -> str:
+    if defined:
+        return "by its definition"
     if not uses:
         return "no rule concluding it applies"
     out = []
@@ -77,7 +79,7 @@ def render_text(diff: Diff, lang: str = "zh") -> str:
             lines.append(f"  definition: {o.old_definition} -> {o.new_definition}")
         for c in o.changes:
             lines.append(f"  {c.direction}: {_DIRECTION[c.direction][0]}, when")
-            lines += _condition_text(c.expressions, c.complete, c.witnesses, lang, o.atom)
+            lines += _condition_text(c.expressions, c.complete, c.witnesses, lang, o)
     same = [atom_text(o.atom, lang) for o in diff.outcomes if o.status == SAME]
     if same:
         lines.append("\nproven unchanged: " + ", ".join(same))
@@ -85,14 +87,17 @@ def render_text(diff: Diff, lang: str = "zh") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _condition_text(exprs, complete, witnesses, lang, atom) -> list[str]:
+def _condition_text(exprs, complete, witnesses, lang, o) -> list[str]:
     lines = []
-    for i, (e, w) in enumerate(zip(exprs, witnesses)):
+    for i, e in enumerate(exprs):
         lines.append(f"    {'or ' if i else '   '}{print_expr(e, lang)}")
+        if i >= len(witnesses):
+            continue
+        w = witnesses[i]
         lines.append(f"        e.g. {_case_text(w)}")
-        if atom is not None:
-            lines.append(f"        old: {_uses(w.old_rules)}")
-            lines.append(f"        new: {_uses(w.new_rules)}")
+        if o is not None:
+            lines.append(f"        old: {_uses(w.old_rules, o.old_definition is not None)}")
+            lines.append(f"        new: {_uses(w.new_rules, o.new_definition is not None)}")
     if not complete:
         lines.append("    or … (more cases; the list is bounded)")
     return lines
@@ -216,7 +221,7 @@ def render_markdown(diff: Diff, lang: str = "zh", title: str | None = None) -> s
         for c in o.changes:
             en, zh = _DIRECTION[c.direction]
             out += [f"**{en}** ({zh}) when:", ""]
-            out += _md_condition(c.expressions, c.complete, c.witnesses, lang, o.atom)
+            out += _md_condition(c.expressions, c.complete, c.witnesses, lang, o)
     same = [f"`{atom_text(o.atom, lang)}`" for o in diff.outcomes if o.status == SAME]
     if same:
         out += ["## Outcomes proven unchanged", "",
@@ -226,14 +231,18 @@ def render_markdown(diff: Diff, lang: str = "zh", title: str | None = None) -> s
     return "\n".join(out).rstrip() + "\n"
 
 
-def _md_condition(exprs, complete, witnesses, lang, atom) -> list[str]:
+def _md_condition(exprs, complete, witnesses, lang, o) -> list[str]:
     out = []
-    for i, (e, w) in enumerate(zip(exprs, witnesses), 1):
+    for i, e in enumerate(exprs, 1):
+        if i > len(witnesses):
+            out.append(f"{i}. `{print_expr(e, lang)}`")
+            continue
+        w = witnesses[i - 1]
         out.append(f"{i}. `{print_expr(e, lang)}`  ")
-        out.append(f"   example: {_case_text(w)}" + ("  " if atom is not None else ""))
-        if atom is not None:
-            out.append(f"   before: {_uses(w.old_rules)}  ")
-            out.append(f"   after: {_uses(w.new_rules)}")
+        out.append(f"   example: {_case_text(w)}" + ("  " if o is not None else ""))
+        if o is not None:
+            out.append(f"   before: {_uses(w.old_rules, o.old_definition is not None)}  ")
+            out.append(f"   after: {_uses(w.new_rules, o.new_definition is not None)}")
     if not complete:
         out.append(f"{len(exprs) + 1}. … and further cases (the list is bounded)")
     return out + [""]

@@ -44,10 +44,11 @@ class DiffSolver:
     """One incremental QF_FD solver over a merged encoding (see module docstring)."""
 
     def __init__(self, enc: Encoding, old_assumptions, new_assumptions, *,
-                 timeout_ms: int = 10_000, logic: str = "QF_FD"):
+                 timeout_ms: int = 10_000, logic: str = ""):
         self.enc = enc
         self.solver = z3.SolverFor(logic) if logic else z3.Solver()
         self.solver.set("timeout", int(timeout_ms))
+        self.solver.set("core.minimize", True)
         for c in enc.domain:
             self.solver.add(c.constraint)
         for c in enc.definitions:
@@ -84,18 +85,19 @@ class DiffSolver:
         return Region(z3.BoolVal(True), self.adm_old if side == "old" else self.adm_new)
 
     # ------------------------------------------------------------ checks
-    def _check(self, *formulas: z3.BoolRef, extra=()) -> tuple[str, Optional[z3.ModelRef]]:
+    def _check(self, *formulas: z3.BoolRef, extra=(), model: bool = True
+               ) -> tuple[str, Optional[z3.ModelRef]]:
         self.queries += 1
         q = z3.Bool(f"diffq:{self.queries}")
         self.solver.add(z3.Implies(q, z3.And(*formulas)))
         r = self.solver.check(q, *extra)
         if r == z3.sat:
-            return SAT, self.solver.model()
+            return SAT, self.solver.model() if model else None
         return (UNSAT, None) if r == z3.unsat else (UNKNOWN, None)
 
     def exists(self, region: Region) -> tuple[str, Optional[str]]:
         """(SAT / UNSAT / UNKNOWN, reason): SAT iff some case lies in the region."""
-        status, _ = self._check(region.scope, region.goal)
+        status, _ = self._check(region.scope, region.goal, model=False)
         return status, (self.solver.reason_unknown() if status == UNKNOWN else None)
 
     # ------------------------------------------------------------ witnesses
@@ -175,7 +177,7 @@ class DiffSolver:
         if not keys:
             return
         group = [self._default_pin(k) for k in keys]
-        status, _ = self._check(region.scope, region.goal, extra=pins + group)
+        status, _ = self._check(region.scope, region.goal, extra=pins + group, model=False)
         if status == SAT:
             pins.extend(group)
         elif len(keys) == 1:
@@ -262,33 +264,38 @@ class DiffSolver:
         self.queries += 1
         q = z3.Bool(f"diffq:{self.queries}")
         self.solver.add(z3.Implies(q, z3.And(region.scope, z3.Not(region.goal))))
-        pins = {str(self._cube_pin(x)): x for x in cube}
-        r = self.solver.check(q, *[self._cube_pin(x) for x in cube])
+        lits = [self._cube_pin(x) for x in cube]
+        r = self.solver.check(q, *lits)
         if r != z3.unsat:
             return None
-        used = {str(c) for c in self.solver.unsat_core()}
-        return [x for k, x in pins.items() if k in used]
+        used = {c.get_id() for c in self.solver.unsat_core()}
+        return [x for x, lit in zip(cube, lits) if lit.get_id() in used]
 
     def _generalise(self, region: Region, cube: list[tuple]) -> list[tuple]:
-        """Drop (unsat cores, then deletion) or widen literals while the cube stays
-        inside the region."""
+        """Drop literals outside a (minimised) unsat core, then widen enum and integer
+        literals, while the cube stays inside the region."""
         cube = self._core(region, cube) or cube
         i = 0
         while i < len(cube):
             lit = cube[i]
-            rest = cube[:i] + cube[i + 1:]
-            core = self._core(region, rest)
-            if core is not None:
-                done = set(cube[:i])
-                cube = core
-                i = sum(x in done for x in cube)
-                continue
             if lit[0] == "enum":
                 cube[i] = self._widen_enum(region, cube, i)
             elif lit[0] == "int":
                 cube[i] = self._widen_int(region, cube, i)
-            i += 1
+            if self._trivial(cube[i]):
+                del cube[i]
+            else:
+                i += 1
         return cube
+
+    def _trivial(self, lit: tuple) -> bool:
+        """True for a literal that allows every value of its input's type."""
+        if lit[0] == "enum":
+            return len(lit[2]) == len(self.enc.policy.facts[lit[1]].type.labels)
+        if lit[0] == "int":
+            t = self.enc.policy.facts[lit[1]].type
+            return (lit[2], lit[3]) == (t.lo, t.hi)
+        return False
 
     def _widen_enum(self, region: Region, cube: list[tuple], i: int) -> tuple:
         _, name, labels = cube[i]
