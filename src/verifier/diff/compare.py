@@ -123,9 +123,9 @@ class _Differ:
                            self.location(key, presence))
 
     def change(self, direction, region, facts, interps, key, presence) -> Change:
-        cubes, complete = self.s.cubes(region, facts, interps, self.max_cubes)
-        cubes = sorted((tuple(c) for c in cubes), key=_cube_key)
-        witnesses = tuple(self.witness(region, key, presence, c) for c in cubes[:self.max_witnesses])
+        cubes, found, complete = self.s.cubes(region, facts, interps, self.max_cubes)
+        cubes = tuple(tuple(c) for c in cubes)
+        witnesses = tuple(self.witness(key, presence, *w) for w in found[:self.max_witnesses])
         exprs = tuple(cube_expr(self.m.policy, c) for c in cubes)
         return Change(direction, tuple(cubes), complete, witnesses, exprs)
 
@@ -162,9 +162,8 @@ class _Differ:
                                  None, c.expressions)
 
     # ------------------------------------------------------------ witnesses
-    def witness(self, region, key: Optional[Atom], presence: str, cube=()) -> Witness:
-        """A minimised case of the region inside ``cube``, replayed on both versions."""
-        case, readings = self.s.witness(region, list(cube))
+    def witness(self, key: Optional[Atom], presence: str, case: dict, readings: dict) -> Witness:
+        """A canonical minimised case (from the solver), replayed on both versions."""
         values, uses = {"old": None, "new": None}, {"old": (), "new": ()}
         for side in (("old", "new") if key is not None else ()):
             p = self.m.old if side == "old" else self.m.new

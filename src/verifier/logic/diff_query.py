@@ -48,7 +48,6 @@ class DiffSolver:
         self.enc = enc
         self.solver = z3.SolverFor(logic) if logic else z3.Solver()
         self.solver.set("timeout", int(timeout_ms))
-        self.solver.set("core.minimize", True)
         for c in enc.domain:
             self.solver.add(c.constraint)
         for c in enc.definitions:
@@ -117,7 +116,7 @@ class DiffSolver:
             self._pins[key] = lit
         return self._pins[key]
 
-    def witness(self, region: Region, cube=()) -> Optional[tuple[dict, dict]]:
+    def witness(self, region: Region, cube=(), inputs=None) -> Optional[tuple[dict, dict]]:
         """(case, readings) in the region (and inside ``cube``, a list of cube literals);
         None if there is none. Canonical (independent of the models z3 returns): inputs in
         name order are pinned to their default whenever possible given the earlier ones
@@ -134,6 +133,13 @@ class DiffSolver:
         free: list = []
         self.base()
         self._prefer = self._preferred(cube)
+        if inputs is not None:         # inputs the region does not depend on: base, at once
+            wanted = set(inputs)
+            others = [k for k in keys if (k[1] if isinstance(k, tuple) else k) not in wanted]
+            group = [self._default_pin(k) for k in others]
+            if self._check(region.scope, region.goal, extra=group, model=False)[0] == SAT:
+                pins.extend(group)
+                keys = [k for k in keys if (k[1] if isinstance(k, tuple) else k) in wanted]
         self._pin_defaults(region, keys, pins, free)
         status, model = self._check(region.scope, region.goal, extra=pins)
         for key in free:
@@ -272,9 +278,10 @@ class DiffSolver:
         return [x for x, lit in zip(cube, lits) if lit.get_id() in used]
 
     def _generalise(self, region: Region, cube: list[tuple]) -> list[tuple]:
-        """Drop literals outside a (minimised) unsat core, then widen enum and integer
-        literals, while the cube stays inside the region."""
-        cube = self._core(region, cube) or cube
+        """Drop literals (greedily, in order, whole blocks at once when possible), then
+        widen enum and integer literals, while the cube stays inside the region. Only
+        sat/unsat answers steer it, so the result does not depend on z3's models."""
+        cube = self._drop(region, [], cube, [])
         i = 0
         while i < len(cube):
             lit = cube[i]
@@ -287,6 +294,21 @@ class DiffSolver:
             else:
                 i += 1
         return cube
+
+    def _drop(self, region: Region, kept: list, block: list, suffix: list) -> list:
+        """The literals of ``block`` that in-order greedy deletion keeps, given the kept
+        literals before it and the undecided ``suffix`` after it (still present). A block
+        whose removal keeps the cube inside is dropped whole: by monotonicity the
+        one-by-one deletion would drop each of its literals too."""
+        if not block:
+            return []
+        if self._inside(region, kept + suffix):
+            return []
+        if len(block) == 1:
+            return block
+        h = len(block) // 2
+        first = self._drop(region, kept, block[:h], block[h:] + suffix)
+        return first + self._drop(region, kept + first, block[h:], suffix)
 
     def _trivial(self, lit: tuple) -> bool:
         """True for a literal that allows every value of its input's type."""
@@ -331,8 +353,7 @@ class DiffSolver:
                 b = mid - 1
         return ("int", name, lo, a)
 
-    def _cube_of(self, model: z3.ModelRef, facts, readings) -> list[tuple]:
-        case, rds = self.enc.case_from_model(model)
+    def _cube_of(self, case: dict, rds: dict, facts, readings) -> list[tuple]:
         cube = []
         for name in facts:
             t = self.enc.policy.facts[name].type
@@ -346,15 +367,19 @@ class DiffSolver:
         return cube
 
     def cubes(self, region: Region, facts, readings, max_cubes: int = 8):
-        """(cubes, complete): up to ``max_cubes`` prime-implicant cubes over ``facts`` and
+        """(cubes, witnesses, complete): up to ``max_cubes`` cubes over ``facts`` and
         ``readings`` (which must include every input the region depends on), each inside
-        the region, found by blocking; complete iff they cover it (see module docstring)."""
-        found: list[list[tuple]] = []
+        the region, found by blocking; each grown from the canonical witness of what the
+        earlier cubes leave (returned with it); complete iff they cover the region."""
+        found, witnesses = [], []
         while True:
             blocked = [z3.Not(z3.And([self._lit(x) for x in c] + [z3.BoolVal(True)])) for c in found]
-            status, model = self._check(region.scope, region.goal, *blocked)
+            rest = Region(z3.And([region.scope] + blocked), region.goal)
+            status, _ = self._check(rest.scope, rest.goal, model=False)
             if status == UNSAT:
-                return found, True
+                return found, witnesses, True
             if status != SAT or len(found) >= max_cubes:
-                return found, False
-            found.append(self._generalise(region, self._cube_of(model, facts, readings)))
+                return found, witnesses, False
+            case, rds = self.witness(rest, inputs=list(facts) + list(readings))
+            found.append(self._generalise(region, self._cube_of(case, rds, facts, readings)))
+            witnesses.append((case, rds))
