@@ -24,7 +24,8 @@ def mutate(policy: PolicySet, rng: random.Random) -> PolicySet:
     gen = policygen._Gen(rng, 3, 6)
     gen.bools = tuple(n for n, f in policy.facts.items() if isinstance(f.type, BoolType))
     gen.enum_labels = policy.facts[policygen.ENUM[0]].type.labels
-    gen.interp = bool(policy.interpretations)
+    gen.interp = policygen.INTERP in policy.interpretations
+    gen.interp2 = policygen.INTERP2 in policy.interpretations   # only reference declared readings
     items = list(policy.documents[0].items)
     for _ in range(rng.randint(1, 3)):
         rules = [i for i, d in enumerate(items) if isinstance(d, Rule)]
