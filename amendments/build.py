@@ -71,12 +71,14 @@ def build(check: bool = False) -> int:
                 if not check:
                     target.write_text(text, encoding="utf-8")
         out = REPORTS / f"{folder.name}.md"
-        if check:
+        if check and any(x.startswith(str(folder)) for x in stale):
+            stale.append(str(out))
             continue
         text = report(folder)
         if not out.exists() or out.read_text(encoding="utf-8") != text:
             stale.append(str(out))
-            out.write_text(text, encoding="utf-8")
+            if not check:
+                out.write_text(text, encoding="utf-8")
     for s in stale:
         print(("stale: " if check else "wrote: ") + s)
     return 1 if check and stale else 0

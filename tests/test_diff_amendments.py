@@ -6,14 +6,15 @@ reports exactly. `python amendments/build.py` rebuilds everything.
 """
 from __future__ import annotations
 
-import sys
+import importlib.util
 
 import pytest
 
 from helpers import ROOT
 
-sys.path.insert(0, str(ROOT / "amendments"))
-build = pytest.importorskip("build")
+_spec = importlib.util.spec_from_file_location("amendments_build", ROOT / "amendments" / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
 
 FOLDERS = build.amendments() if (ROOT / "policy").is_dir() else []
 
