@@ -82,3 +82,22 @@ class Cones:
 
     def assumptions(self) -> frozenset:
         return frozenset().union(*(self.expr(a.expr) for a in self.policy.assumptions))
+
+    def assumption_components(self) -> dict[str, frozenset]:
+        """Fact -> the facts linked to it through assumptions (transitively), for every
+        fact some assumption reads. Facts of different components are constrained
+        independently of each other."""
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                x = parent[x]
+            return x
+        for a in self.policy.assumptions:
+            facts = sorted(n for n in self.expr(a.expr) if n in self.policy.facts)
+            for f in facts:
+                parent[find(f)] = find(facts[0])
+        groups: dict[str, set] = {}
+        for f in parent:
+            groups.setdefault(find(f), set()).add(f)
+        return {f: frozenset(groups[find(f)]) for f in parent}

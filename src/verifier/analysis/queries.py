@@ -58,6 +58,8 @@ class Analyser:
         self.cones = Cones(self.policy)
         self.chosen = dict(chosen)
         self.assumed = frozenset(self.cones.assumptions())     # names the assumptions read
+        self.components = self.cones.assumption_components()
+        self._least: dict[Combo, dict] = {}
         self.base = frozenset(self.interps(self.assumed)) - set(self.chosen)
         self.consistent: Optional[set[Combo]] = None  # combos over base ∪ chosen
         self.findings: list[Finding] = []
@@ -77,6 +79,25 @@ class Analyser:
                 out.append(combo)
         return out
 
+    def relevant(self, names) -> frozenset:
+        """The facts and interpretations a witness for a question with cone ``names`` is
+        minimised over: the cone, and the facts assumptions link to it."""
+        return frozenset(names).union(*(self.components.get(n, ()) for n in names)) | self.base
+
+    def least_admissible(self) -> dict:
+        """The least admissible case under the current reading of the assumptions'
+        interpretations: what the facts outside a witness's relevant set take."""
+        key = self.restrict(tuple(sorted(self.s.reading.items())), self.assumed)
+        if key not in self._least:
+            saved, self.s.reading = self.s.reading, dict(key)
+            r = self.s.consistent()
+            if not r.refuted:
+                raise WitnessError(f"no admissible case under {key}")
+            self._least[key] = minimise(self.s, z3.BoolVal(True), r.model,
+                                        holds=lambda ev: True)[0]
+            self.s.reading = saved
+        return self._least[key]
+
     def interps(self, names) -> list[str]:
         return [n for n in names if n in self.policy.interpretations]
 
@@ -91,7 +112,7 @@ class Analyser:
         then blocked; unsat ends the enumeration."""
         names = sorted((set(self.interps(interps)) | self.base) - set(self.chosen))
         keep = set(names) | set(self.chosen)
-        relevant = frozenset(interps) | self.assumed
+        relevant = self.relevant(interps)
         proj = Projection(self.universe(names))
         self.s.reading = dict(self.chosen)
         with self.s.scope(condition):
@@ -106,18 +127,40 @@ class Analyser:
                 combo = self.restrict(tuple(sorted(reading.items())), keep)
                 if proj.first is None:
                     proj.first = (condition, r, combo, relevant)
-                seen = set(proj.found)
-                more = [c for c in proj.universe if c not in seen
-                        and self._holds_at(case, reading, c, holds)]
-                if combo not in more:
-                    raise WitnessError(f"solver case fails replay: {case} {reading}")
+                more, cubes = self._generalise(case, reading, combo, holds, proj, names)
                 proj.found += more
-                self.s.add(z3.And([z3.Not(z3.And(self.enc.reading_literals(dict(c)))) for c in more]))
+                self.s.add(z3.And([z3.Not(z3.And(self.enc.reading_literals(dict(c)))) for c in cubes]))
         return proj
 
-    def _holds_at(self, case: dict, reading: dict, combo: Combo, holds: Holds) -> bool:
-        ev = Evaluator(self.policy, case, {**reading, **dict(combo)}, validate=False)
-        return ev.admissible() and holds(ev)
+    def _generalise(self, case: dict, reading: dict, combo: Combo, holds: Holds,
+                    proj: Projection, names: list[str]) -> tuple[list[Combo], list[Combo]]:
+        """The combos not yet found under which ``case`` is admissible and satisfies
+        ``holds`` (plain evaluator), and cubes (partial combos) covering exactly them.
+        One evaluation decides every combo that agrees with it on the interpretations
+        it read, so a case that reads none of ``names`` costs one evaluation, not one per
+        combo. The solver's own ``combo`` must be among them (else: WitnessError)."""
+        seen = set(proj.found)
+        todo = [c for c in proj.universe if c not in seen]
+        if combo not in todo:
+            raise WitnessError(f"solver case outside the open readings: {case} {reading}")
+        todo.remove(combo)
+        todo.insert(0, combo)
+        wanted = set(names)
+        more: list[Combo] = []
+        cubes: list[Combo] = []
+        while todo:
+            c = todo[0]
+            ev = Evaluator(self.policy, case, {**reading, **dict(c)}, validate=False)
+            ok = ev.admissible() and holds(ev)
+            if c is combo and not ok:
+                raise WitnessError(f"solver case fails replay: {case} {reading}")
+            cube = tuple((n, v) for n, v in c if n in ev.reads and n in wanted)
+            covered = [d for d in todo if set(cube) <= set(d)]
+            todo = [d for d in todo if not set(cube) <= set(d)]
+            if ok:
+                more += covered
+                cubes.append(cube)
+        return more, cubes
 
     # ------------------------------------------------------------ helpers
     def ref(self, rid: str) -> RuleRef:
@@ -139,7 +182,8 @@ class Analyser:
             condition, result, combo, relevant = first
             self.s.reading = dict(combo)
             forced = conjoin(self.summary(r) for r in rules) if code in FORCING else None
-            case, readings = minimise(self.s, condition, result.model, forced, relevant, holds)
+            case, readings = minimise(self.s, condition, result.model, forced, relevant, holds,
+                                      self.least_admissible())
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
             witness = tuple(case.items())
             wreading = tuple(sorted(readings.items()))
@@ -171,7 +215,7 @@ class Analyser:
         """(condition, sat Result, combo, relevant): a case with ``condition`` under
         ``combo``; ``names`` is the cone of ``condition``."""
         self.s.reading = dict(combo)
-        return condition, self.s.exists(condition), combo, frozenset(names) | self.assumed
+        return condition, self.s.exists(condition), combo, self.relevant(names)
 
     def stable_first(self, proj: Projection, names) -> tuple:
         """The witness seed under the least reading found (not the solver's first), so

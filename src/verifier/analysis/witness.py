@@ -9,7 +9,7 @@ import z3
 from ..evaluate import Evaluator
 from ..model.nodes import BoolType, IntType
 from .prefilter import Summary
-from ..logic import EngineSolver
+from ..logic import EngineSolver, Result
 
 
 class WitnessError(AssertionError):
@@ -18,15 +18,18 @@ class WitnessError(AssertionError):
 
 def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
              forced: Optional[Summary] = None, relevant=None,
-             holds: Optional[Callable[[Evaluator], bool]] = None) -> tuple[dict, dict]:
+             holds: Optional[Callable[[Evaluator], bool]] = None,
+             outside: Optional[dict] = None) -> tuple[dict, dict]:
     """The lexicographically least admissible case satisfying ``condition`` (``model`` is
     one such case): facts in name order, each at its default (false / first label / lower bound) if that is still possible, else at
     its least possible value. Deterministic (depends only on which cases exist), and no
     fact away from its default can be reset without changing another: subset-minimal.
     A check is needed only where the current model is away from the default and
     ``forced`` (literals every case of ``condition`` has) does not already rule it out.
-    Facts outside ``relevant`` (the cone of the condition and the assumptions) cannot
-    matter, so they take their default without a check.
+    Facts outside ``relevant`` (the cone of the condition and the facts linked to it by
+    assumptions) are constrained independently of the condition, so their part of the
+    least case is the least admissible case's: they take their value in ``outside``
+    (default: their default) without a check.
 
     ``holds`` (optional) is a predicate on verifier.evaluate that implies ``condition``
     under the current reading: a candidate case (the current one with some facts moved to
@@ -35,9 +38,9 @@ def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
     is ever concluded this way (never "impossible"), so the result is the same least case."""
     forced = forced or Summary()
     enc = s.enc
-    m = _Minimiser(s, relevant, holds)
+    m = _Minimiser(s, relevant, holds, outside or {})
     case, readings = m.read(model)
-    order = sorted(case)
+    order = sorted(n for n in case if relevant is None or n in relevant)
     pins: list = []
     with s.scope(condition):
         for i, name in enumerate(order):
@@ -61,8 +64,9 @@ class _Minimiser:
     """Reads models (irrelevant facts at their default) and tests candidate cases with the
     plain evaluator."""
 
-    def __init__(self, s: EngineSolver, relevant, holds):
+    def __init__(self, s: EngineSolver, relevant, holds, outside: dict):
         self.s, self.enc, self.relevant, self.holds = s, s.enc, relevant, holds
+        self.outside = outside
         self.excluded: set = set()             # (fact, value) known impossible (none yet)
 
     def possible(self, name: str, value) -> bool:
@@ -72,7 +76,8 @@ class _Minimiser:
         enc = self.enc
         case, readings = enc.case_from_model(model)
         if self.relevant is not None:
-            case = {n: v if n in self.relevant else enc.default_value(n) for n, v in case.items()}
+            case = {n: v if n in self.relevant else self.outside.get(n, enc.default_value(n))
+                    for n, v in case.items()}
         return case, readings
 
     @staticmethod
@@ -108,24 +113,25 @@ def _least(s: EngineSolver, m: _Minimiser, pins: list, name: str, case: dict, re
         lo, hi = max(t.lo, forced.bounds.get(name, (t.lo, t.hi))[0]), case[name]
         if lo < hi and not m.possible(name, lo):
             lo += 1
-        if lo < hi:                              # the least value not yet excluded, first
-            cand = {**case, name: lo}
-            if m.ok(cand, readings):
-                return cand, readings
-            r = s.check([*pins, s.pin(name, lo)])
-            if r.refuted:
-                return m.read(r.model)
-            lo += 1
-            # the least value the evaluator accepts is an upper bound: often lo itself
-            for v in range(lo, min(hi, lo + 16)):
-                cand = {**case, name: v}
-                if m.ok(cand, readings):
-                    case, hi = cand, v
-                    break
+        var = enc.facts[name]
+
+        def at_most(v: int) -> Result:
+            return s.check([*pins, s.literal(z3.ULE(var, z3.BitVecVal(v - t.lo, var.size())))])
+        if lo < hi:
+            # the least value the evaluator accepts is an upper bound (found by bisection,
+            # exact when acceptance is monotone); one solver call then shows nothing below it
+            hi = _evaluator_least(m, case, readings, name, lo, hi)
+            case = {**case, name: hi}
+            if lo < hi:
+                r = at_most(hi - 1)
+                if r.proven:
+                    lo = hi
+                elif r.refuted:
+                    case, readings = m.read(r.model)
+                    hi = case[name]
         while lo < hi:
             mid = (lo + hi) // 2
-            var = enc.facts[name]
-            r = s.check([*pins, s.literal(z3.ULE(var, z3.BitVecVal(mid - t.lo, var.size())))])
+            r = at_most(mid)
             if r.refuted:
                 case, readings = m.read(r.model)
                 hi = case[name]
@@ -146,6 +152,23 @@ def _least(s: EngineSolver, m: _Minimiser, pins: list, name: str, case: dict, re
         if r.refuted:
             return m.read(r.model)
     return case, readings
+
+
+def _evaluator_least(m: _Minimiser, case: dict, readings: dict, name: str, lo: int, hi: int) -> int:
+    """The least value in [lo, hi] of integer fact ``name`` that the evaluator accepts
+    (the rest of ``case`` fixed), by bisection, assuming ``hi`` (the current value) is
+    accepted; only ever a *possible* value, so an upper bound on the least one."""
+    if m.ok({**case, name: lo}, readings):
+        return lo
+    if m.holds is None:
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if m.ok({**case, name: mid}, readings):
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def replay(s: EngineSolver, case: dict, readings: dict,

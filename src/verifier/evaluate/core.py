@@ -55,6 +55,13 @@ class Evaluator:
         self.policy, self.case, self.readings = policy, case, readings
         self.ix = index(policy)
         self._memo: dict[tuple, object] = {}
+        self.reads: set[str] = set()           # interpretations read so far
+
+    def read_interpretations(self) -> frozenset:
+        """The interpretations this evaluator has read. Evaluation is a deterministic
+        function of the values it reads, so every reading that agrees on these gives the
+        same results for everything evaluated so far."""
+        return frozenset(self.reads)
 
     # ------------------------------------------------------------ memo helper
     def _cached(self, key: tuple, compute):
@@ -99,6 +106,7 @@ class Evaluator:
         if name in self.policy.facts:
             return self.case[name]
         if name in self.policy.interpretations:
+            self.reads.add(name)
             return self.readings[name]
         if name in self.policy.terms:
             return self.term(name)

@@ -90,6 +90,7 @@ class EngineSolver:
         self._depth = 0                        # open scopes
         self._pins: dict[tuple, z3.BoolRef] = {}
         self._base_cache: dict[tuple, list] = {}   # reading -> base literals
+        self._ast_cache: dict[tuple, list] = {}    # reading -> their raw pointers
 
     def _track(self, literal: z3.BoolRef, name: str) -> None:
         self.tracked.append(literal)
@@ -103,6 +104,15 @@ class EngineSolver:
         if lits is None:
             lits = self._base_cache[key] = self.tracked + self.enc.reading_literals(self.reading)
         return list(lits)
+
+    def _base_asts(self) -> list:
+        """``base()`` as raw z3 pointers (z3py's ``check`` re-casts every literal on every
+        call, which cost more than the solving on the 办法)."""
+        key = tuple(sorted(self.reading.items()))
+        asts = self._ast_cache.get(key)
+        if asts is None:
+            asts = self._ast_cache[key] = [lit.as_ast() for lit in self.base()]
+        return list(asts)
 
     @contextmanager
     def scope(self, formula: z3.BoolRef):
@@ -148,10 +158,13 @@ class EngineSolver:
         """Satisfiability of the admissible cases with ``assumptions`` (literals).
         REFUTED(model) = sat, PROVEN(core) = unsat, UNKNOWN(reason)."""
         self.checks += 1
-        r = self.solver.check(*self.base(), *assumptions)
-        if r == z3.sat:
-            return Result(REFUTED, self.solver.model())
-        if r == z3.unsat:
+        asts = self._base_asts() + [a.as_ast() for a in assumptions]
+        ctx = self.solver.ctx
+        r = z3.Z3_solver_check_assumptions(ctx.ref(), self.solver.solver, len(asts),
+                                           (z3.Ast * len(asts))(*asts))
+        if r == z3.Z3_L_TRUE:
+            return Result(REFUTED, z3.ModelRef(z3.Z3_solver_get_model(ctx.ref(), self.solver.solver), ctx))
+        if r == z3.Z3_L_FALSE:
             core = tuple(sorted(self._names.get(str(c), str(c)) for c in self.solver.unsat_core()))
             return Result(PROVEN, core=core)
         return Result(UNKNOWN, reason=self.solver.reason_unknown() or "unknown")
