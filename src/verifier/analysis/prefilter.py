@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model.nodes import And, BoolLit, Compare, IntLit, IntType, Is, Not, Or, Ref, Rule
+from ..evaluate import Atom, index
+from ..model.nodes import TERM, And, BoolLit, BoolType, Compare, IntLit, IntType, Is, Not, Or, Ref, Rule
 from ..model.policy import PolicySet
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
@@ -20,6 +21,7 @@ class Summary:
     labels: dict[str, frozenset] = field(default_factory=dict)    # enum fact -> allowed
     bounds: dict[str, tuple[int, int]] = field(default_factory=dict)  # int fact -> [lo, hi]
     false: bool = False
+    clauses: list = field(default_factory=list)   # disjunctions of (boolean fact, value)
 
 
 def _conjuncts(e, positive: bool):
@@ -51,13 +53,46 @@ def _int_bound(policy: PolicySet, c: Compare, positive: bool):
             "=": (left.name, k, k)}.get(op)
 
 
-def summarise(policy: PolicySet, rule: Rule) -> Summary:
-    """The literal summary of ``condition and not unless``."""
-    s = Summary()
-    parts = list(_conjuncts(rule.condition, True))
+def _implied(policy: PolicySet, e, positive: bool, depth: int = 0):
+    """Conjuncts implied by ``e`` (or ``not e``), looking through terms: a defined term
+    implies its definition (both ways); a term only one rule concludes implies that
+    rule's applicability (closed completion)."""
+    for part, pos in _conjuncts(e, positive):
+        yield part, pos
+        if not isinstance(part, Ref) or part.name not in policy.terms or depth > 32:
+            continue
+        term = policy.terms[part.name]
+        if term.definition is not None:
+            yield from _implied(policy, term.definition, pos, depth + 1)
+        elif pos:
+            rules = index(policy).concluding.get(Atom(TERM, part.name), ())
+            if len(rules) == 1:
+                yield from _rule_parts(policy, policy.rules[rules[0]], depth + 1)
+
+
+def _rule_parts(policy: PolicySet, rule: Rule, depth: int = 0):
+    yield from _implied(policy, rule.condition, True, depth)
     if rule.unless is not None:
-        parts += list(_conjuncts(rule.unless, False))
+        yield from _implied(policy, rule.unless, False, depth)
+
+
+def summarise(policy: PolicySet, rule: Rule) -> Summary:
+    """The literal summary of ``condition and not unless`` (every literal in it holds in
+    every case where the rule applies)."""
+    return _summary(policy, _rule_parts(policy, rule))
+
+
+def summarise_expr(policy: PolicySet, e, positive: bool = True) -> Summary:
+    """The literal summary of ``e`` (or of ``not e``)."""
+    return _summary(policy, _implied(policy, e, positive))
+
+
+def _summary(policy: PolicySet, parts) -> Summary:
+    s = Summary()
     for e, pos in parts:
+        clause = _clause(policy, e, pos)
+        if clause is not None:
+            s.clauses.append(clause)
         if isinstance(e, BoolLit) and e.value != pos:
             s.false = True
         elif isinstance(e, Ref):
@@ -73,6 +108,35 @@ def summarise(policy: PolicySet, rule: Rule) -> Summary:
                 lo0, hi0 = s.bounds.get(b[0], (b[1], b[2]))
                 s.bounds[b[0]] = (max(lo0, b[1]), min(hi0, b[2]))
     return s
+
+
+def _literal(policy: PolicySet, e, positive: bool):
+    """(fact, value) when ``e`` (or ``not e``) is a boolean fact literal, else None."""
+    while isinstance(e, Not):
+        e, positive = e.operand, not positive
+    if isinstance(e, Ref) and e.name in policy.facts and isinstance(policy.facts[e.name].type, BoolType):
+        return (e.name, positive)
+    return None
+
+
+def _clause(policy: PolicySet, e, positive: bool):
+    """The disjunction ``e`` (an Or, or a negated And) as boolean fact literals, when
+    every operand is one."""
+    if not (isinstance(e, Or) and positive or isinstance(e, And) and not positive):
+        return None
+    lits = tuple(_literal(policy, o, positive) for o in e.operands)
+    return None if None in lits else lits
+
+
+def forces(clauses, name: str, value: bool, fixed: dict) -> bool:
+    """True when some clause, with every other literal falsified by ``fixed`` (fact ->
+    value), leaves only ``name = value``: then every case of the summarised condition
+    agreeing with ``fixed`` has it."""
+    for clause in clauses:
+        if (name, value) in clause and all(
+                n == name or (n in fixed and fixed[n] != v) for n, v in clause):
+            return True
+    return False
 
 
 def clash(a: Summary, b: Summary) -> bool:
@@ -104,4 +168,5 @@ def conjoin(summaries) -> Summary:
             lo0, hi0 = out.bounds.get(n, (lo, hi))
             out.bounds[n] = (max(lo0, lo), min(hi0, hi))
         out.false = out.false or s.false
+        out.clauses += s.clauses
     return out

@@ -21,7 +21,7 @@ from ..logic import EngineSolver, Result
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .cones import Cones
 from .findings import Finding, RuleRef, make_args
-from .prefilter import clash, conjoin, summarise
+from .prefilter import Summary, clash, conjoin, summarise, summarise_expr
 from .witness import WitnessError, minimise, replay
 
 # codes whose witness condition implies applicable(r) for each of the finding's rules
@@ -36,8 +36,10 @@ class Projection:
     condition: ``found``; the consistent combos over ``names``: ``universe``; a first
     (condition, sat Result, combo) to build a witness from; ``unknown`` on a timeout."""
 
-    def __init__(self, universe: list[Combo]):
+    def __init__(self, universe: list[Combo], cone: frozenset = frozenset(),
+                 relevant: frozenset = frozenset()):
         self.universe = universe
+        self.cone, self.relevant = cone, relevant
         self.found: list[Combo] = []
         self.first: Optional[tuple] = None
         self.unknown: Optional[Result] = None
@@ -84,10 +86,12 @@ class Analyser:
         minimised over: the cone, and the facts assumptions link to it."""
         return frozenset(names).union(*(self.components.get(n, ()) for n in names)) | self.base
 
-    def least_admissible(self) -> dict:
-        """The least admissible case under the current reading of the assumptions'
-        interpretations: what the facts outside a witness's relevant set take."""
-        key = self.restrict(tuple(sorted(self.s.reading.items())), self.assumed)
+    def least_admissible(self, key: Optional[Combo] = None) -> dict:
+        """The least admissible case under ``key`` (default: the current reading),
+        restricted to the assumptions' interpretations: what the facts outside a witness's
+        relevant set take. Computed outside any scope (see ``consistency``)."""
+        if key is None:
+            key = self.restrict(tuple(sorted(self.s.reading.items())), self.assumed)
         if key not in self._least:
             saved, self.s.reading = self.s.reading, dict(key)
             r = self.s.consistent()
@@ -113,11 +117,11 @@ class Analyser:
         names = sorted((set(self.interps(interps)) | self.base) - set(self.chosen))
         keep = set(names) | set(self.chosen)
         relevant = self.relevant(interps)
-        proj = Projection(self.universe(names))
+        proj = Projection(self.universe(names), frozenset(interps), relevant)
         self.s.reading = dict(self.chosen)
         with self.s.scope(condition):
             while len(proj.found) < len(proj.universe):
-                r = self.s.check()
+                r = self.s.check(core=False)
                 if r.unknown:
                     proj.unknown = r
                     break
@@ -129,38 +133,67 @@ class Analyser:
                     proj.first = (condition, r, combo, relevant)
                 more, cubes = self._generalise(case, reading, combo, holds, proj, names)
                 proj.found += more
-                self.s.add(z3.And([z3.Not(z3.And(self.enc.reading_literals(dict(c)))) for c in cubes]))
+                self.s.exclude_readings(cubes)
         return proj
 
     def _generalise(self, case: dict, reading: dict, combo: Combo, holds: Holds,
                     proj: Projection, names: list[str]) -> tuple[list[Combo], list[Combo]]:
-        """The combos not yet found under which ``case`` is admissible and satisfies
-        ``holds`` (plain evaluator), and cubes (partial combos) covering exactly them.
-        One evaluation decides every combo that agrees with it on the interpretations
-        it read, so a case that reads none of ``names`` costs one evaluation, not one per
-        combo. The solver's own ``combo`` must be among them (else: WitnessError)."""
+        """The combos not yet found under which some case agreeing with ``case`` on the
+        question's relevant facts is admissible and satisfies ``holds`` (plain
+        evaluator), and cubes (partial combos) covering exactly them.
+
+        Facts outside the relevant set are constrained independently of the question
+        (cones.py), so under a combo they take that reading's least admissible case.
+        One evaluation decides every combo that agrees with it on the interpretations it
+        read, so a case that reads none of ``names`` costs one evaluation per reading of
+        the assumptions' interpretations, not one per combo. The solver's own case must
+        pass under its own ``combo`` (else: WitnessError)."""
+        ev = Evaluator(self.policy, case, reading, validate=False)
+        if not (ev.admissible() and holds(ev)):
+            raise WitnessError(f"solver case fails replay: {case} {reading}")
         seen = set(proj.found)
         todo = [c for c in proj.universe if c not in seen]
         if combo not in todo:
             raise WitnessError(f"solver case outside the open readings: {case} {reading}")
-        todo.remove(combo)
-        todo.insert(0, combo)
         wanted = set(names)
         more: list[Combo] = []
-        cubes: list[Combo] = []
-        while todo:
-            c = todo[0]
-            ev = Evaluator(self.policy, case, {**reading, **dict(c)}, validate=False)
-            ok = ev.admissible() and holds(ev)
-            if c is combo and not ok:
-                raise WitnessError(f"solver case fails replay: {case} {reading}")
-            cube = tuple((n, v) for n, v in c if n in ev.reads and n in wanted)
-            covered = [d for d in todo if set(cube) <= set(d)]
-            todo = [d for d in todo if not set(cube) <= set(d)]
-            if ok:
-                more += covered
-                cubes.append(cube)
-        return more, cubes
+        cubes: set[Combo] = set()
+        groups: dict[Combo, list[Combo]] = {}
+        for c in todo:
+            groups.setdefault(self.restrict(c, self.assumed), []).append(c)
+        for key, group in groups.items():
+            case_k = self._admissible_variant(case, {**reading, **dict(key)}, key, proj)
+            if case_k is None:
+                continue
+            while group:
+                ev = Evaluator(self.policy, case_k, {**reading, **dict(group[0])}, validate=False)
+                ok = holds(ev)
+                cube = tuple((n, v) for n, v in group[0]
+                             if n in wanted and (n in ev.reads or n in self.assumed))
+                covered = [d for d in group if set(cube) <= set(d)]
+                group = [d for d in group if not set(cube) <= set(d)]
+                if ok:
+                    more += covered
+                    cubes.add(cube)
+        if combo not in more:
+            raise WitnessError(f"solver case fails replay under its reading: {case} {reading}")
+        return more, sorted(cubes)
+
+    def _admissible_variant(self, case: dict, reading: dict, key: Combo,
+                            proj: Projection) -> Optional[dict]:
+        """A case agreeing with ``case`` on the question's cone that is admissible under
+        ``reading`` (``key``: its restriction to the assumptions' interpretations), or
+        None if none is found this way: facts outside the cone, then outside the relevant
+        set, are taken from the least admissible case under ``key`` once that is known
+        (they cannot change the answer to the question), else ``case`` as it is."""
+        least = self._least.get(key)
+        candidates = [case] if least is None else [
+            {n: case[n] if n in names else least[n] for n in case}
+            for names in (proj.cone, proj.relevant)] + [case]
+        for cand in candidates:
+            if Evaluator(self.policy, cand, reading, validate=False).admissible():
+                return cand
+        return None
 
     # ------------------------------------------------------------ helpers
     def ref(self, rid: str) -> RuleRef:
@@ -173,7 +206,8 @@ class Analyser:
     def add(self, code: str, rules: tuple[str, ...], subject: Optional[str], combos, *,
             first: Optional[tuple] = None, holds: Optional[Holds] = None,
             winner: Optional[str] = None, related: tuple[str, ...] = (),
-            core: tuple[str, ...] = (), reason: Optional[str] = None) -> None:
+            core: tuple[str, ...] = (), reason: Optional[str] = None,
+            forced: Optional[Summary] = None) -> None:
         """Record a finding holding under ``combos``; with ``first`` = (condition, sat
         Result, combo, relevant names), minimise the witness under that reading and
         replay it."""
@@ -181,7 +215,8 @@ class Analyser:
         if first is not None:
             condition, result, combo, relevant = first
             self.s.reading = dict(combo)
-            forced = conjoin(self.summary(r) for r in rules) if code in FORCING else None
+            if forced is None and code in FORCING:
+                forced = conjoin(self.summary(r) for r in rules)
             case, readings = minimise(self.s, condition, result.model, forced, relevant, holds,
                                       self.least_admissible())
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
@@ -241,6 +276,8 @@ class Analyser:
             self.consistent = set()
             return
         self.consistent = set(proj.found)
+        for combo in sorted(self.consistent):
+            self.least_admissible(self.restrict(combo, self.assumed))
         names = {a.name for a in self.policy.assumptions}
         for combo in proj.missing:
             self.s.reading = dict(combo)
@@ -344,14 +381,16 @@ class Analyser:
                          lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
                          self.cones.rule_app(a) | self.cones.rule_app(b))
 
-    def _exists(self, code, rules, subject, cond, holds, interps, winner=None, related=()) -> None:
-        """Record ``code`` under every reading where some case has ``cond``."""
+    def _exists(self, code, rules, subject, cond, holds, interps, winner=None, related=(),
+                forced: Optional[Summary] = None) -> None:
+        """Record ``code`` under every reading where some case has ``cond`` (``forced``:
+        literals every such case has, if known)."""
         proj = self.project(cond, holds, interps)
         if proj.unknown is not None:
             self.unknown(f"{code} for {', '.join(rules) or subject}", proj.unknown)
         if proj.found:
             self.add(code, rules, subject, proj.found, first=self.stable_first(proj, interps),
-                     holds=holds, winner=winner, related=tuple(related))
+                     holds=holds, winner=winner, related=tuple(related), forced=forced)
 
     # ------------------------------------------------------------ A404, A405
     def decisions(self) -> None:
@@ -372,12 +411,17 @@ class Analyser:
             def disc_on(ev, idx=idx):
                 return any(ev.discretion(i) for i in idx)
             interps = self.cones.decision_question(d.name)
+            in_scope = summarise_expr(self.policy, d.scope) if d.scope is not None else Summary()
             if d.scope is not None:
                 self._exists("A404", (), d.name, z3.And(scope, none, z3.Not(some_disc)),
-                             lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps)
+                             lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps,
+                             forced=in_scope)
             if idx:
+                only = self.policy.discretions[idx[0]].condition if len(idx) == 1 else None
+                forced = conjoin([in_scope, summarise_expr(self.policy, only)]) if only else in_scope
                 self._exists("A405", (), d.name, z3.And(scope, none, some_disc),
-                             lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps)
+                             lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps,
+                             forced=forced)
 
     def actions(self) -> None:
         """Per action X: A405 — sat iff some case has permitted(X) and not obligated(X)."""
@@ -388,7 +432,8 @@ class Analyser:
             cond = z3.And(self.enc.atoms[Atom(MAY, x)], z3.Not(self.enc.atoms[Atom(MUST, x)]))
             self._exists("A405", (), x, cond,
                          lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
-                         self.cones.action(x), related=rules)
+                         self.cones.action(x), related=rules,
+                         forced=self.summary(rules[0]) if len(rules) == 1 else None)
 
     # ------------------------------------------------------------ A409, A410
     def properties(self) -> None:
@@ -402,7 +447,7 @@ class Analyser:
                 self.unknown(f"property {name}", proj.unknown)
             if proj.found:
                 self.add("A409", (), name, proj.found, first=self.stable_first(proj, cone),
-                         holds=holds)
+                         holds=holds, forced=summarise_expr(self.policy, prop.expr, False))
             if proj.missing:
                 self.add("A410", (), name, proj.missing)
 

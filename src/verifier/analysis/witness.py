@@ -8,7 +8,7 @@ import z3
 
 from ..evaluate import Evaluator
 from ..model.nodes import BoolType, IntType
-from .prefilter import Summary
+from .prefilter import Summary, forces
 from ..logic import EngineSolver, Result
 
 
@@ -42,11 +42,13 @@ def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
     case, readings = m.read(model)
     order = sorted(n for n in case if relevant is None or n in relevant)
     pins: list = []
+    fixed: dict = {}                           # the facts pinned so far, with their values
     with s.scope(condition):
         for i, name in enumerate(order):
             default = enc.default_value(name)
-            if case[name] == default:
-                pins.append(s.pin(name, default))
+            if case[name] == default or case[name] is True and forces(forced.clauses, name, True, fixed):
+                pins.append(s.pin(name, case[name]))
+                fixed[name] = case[name]
                 continue
             # can every remaining free fact take its default? (asked of the evaluator only)
             rest = [n for n in order[i:] if _free(n, forced, enc) and m.possible(n, enc.default_value(n))]
@@ -56,6 +58,7 @@ def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
             if case[name] != default:
                 case, readings = _least(s, m, pins, name, case, readings, forced)
             pins.append(s.pin(name, case[name]))
+            fixed[name] = case[name]
     # interpretations the solver was free on cannot matter: false, for a stable witness
     return case, {n: s.reading.get(n, False) for n in readings}
 
@@ -116,7 +119,7 @@ def _least(s: EngineSolver, m: _Minimiser, pins: list, name: str, case: dict, re
         var = enc.facts[name]
 
         def at_most(v: int) -> Result:
-            return s.check([*pins, s.literal(z3.ULE(var, z3.BitVecVal(v - t.lo, var.size())))])
+            return s.check([*pins, s.literal(z3.ULE(var, z3.BitVecVal(v - t.lo, var.size())))], core=False)
         if lo < hi:
             # the least value the evaluator accepts is an upper bound (found by bisection,
             # exact when acceptance is monotone); one solver call then shows nothing below it
@@ -148,7 +151,7 @@ def _least(s: EngineSolver, m: _Minimiser, pins: list, name: str, case: dict, re
         cand = {**case, name: value}
         if m.ok(cand, readings):
             return cand, readings
-        r = s.check([*pins, s.pin(name, value)])
+        r = s.check([*pins, s.pin(name, value)], core=False)
         if r.refuted:
             return m.read(r.model)
     return case, readings

@@ -66,10 +66,9 @@ class EngineSolver:
         self.solver.set("timeout", int(timeout_ms))
         if logic == "QF_FD":
             self.solver.set("phase", "always_false")   # models lean to the neutral default
-        if minimize_cores:
-            self.solver.set("core.minimize", True)
+        self.minimize_cores = minimize_cores   # applied only to checks that ask for a core
         self.tracked: list[z3.BoolRef] = []    # literals assumed on every check
-        self._names: dict[str, str] = {}       # literal name -> constraint name
+        self._names: dict[int, str] = {}       # literal ast id -> constraint name
         for c in enc.domain:
             self.solver.add(c.constraint)
         for c in enc.definitions:
@@ -91,10 +90,11 @@ class EngineSolver:
         self._pins: dict[tuple, z3.BoolRef] = {}
         self._base_cache: dict[tuple, list] = {}   # reading -> base literals
         self._ast_cache: dict[tuple, list] = {}    # reading -> their raw pointers
+        self._reading_lits: dict[tuple, z3.BoolRef] = {}
 
     def _track(self, literal: z3.BoolRef, name: str) -> None:
         self.tracked.append(literal)
-        self._names[str(literal)] = name
+        self._names[literal.get_id()] = name
 
     # ------------------------------------------------------------ basics
     def base(self) -> list[z3.BoolRef]:
@@ -131,6 +131,25 @@ class EngineSolver:
         """Assert a constraint (inside a ``scope``, it lasts as long as the scope)."""
         self.solver.add(constraint)
 
+    def exclude_readings(self, cubes: Iterable[Iterable[tuple[str, bool]]]) -> None:
+        """Assert that the interpretations agree with none of ``cubes`` (partial
+        readings); inside a ``scope`` this lasts as long as the scope. An empty cube
+        excludes every reading. Built through the C API (z3py's And/Or re-check the sort
+        of every argument)."""
+        ctx = self.solver.ctx
+        for cube in cubes:
+            lits = [self._reading_literal(n, not v).as_ast() for n, v in cube]
+            clause = z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(lits), (z3.Ast * len(lits))(*lits)), ctx)
+            z3.Z3_solver_assert(ctx.ref(), self.solver.solver, clause.as_ast())
+
+    def _reading_literal(self, name: str, value: bool) -> z3.BoolRef:
+        key = (name, value)
+        lit = self._reading_lits.get(key)
+        if lit is None:
+            var = self.enc.readings[name]
+            lit = self._reading_lits[key] = var if value else z3.Not(var)
+        return lit
+
     def literal(self, formula: z3.BoolRef) -> z3.BoolRef:
         """A fresh literal q with ``q -> formula`` asserted: assume q to ask about formula."""
         self._queries += 1
@@ -154,19 +173,25 @@ class EngineSolver:
             self._pins[key] = lit
         return lit
 
-    def check(self, assumptions: Iterable[z3.BoolRef] = ()) -> Result:
+    def check(self, assumptions: Iterable[z3.BoolRef] = (), core: bool = True) -> Result:
         """Satisfiability of the admissible cases with ``assumptions`` (literals).
-        REFUTED(model) = sat, PROVEN(core) = unsat, UNKNOWN(reason)."""
+        REFUTED(model) = sat, PROVEN(core) = unsat, UNKNOWN(reason). With ``core=False``
+        an unsat answer carries no core (naming it costs more than many small checks)."""
         self.checks += 1
         asts = self._base_asts() + [a.as_ast() for a in assumptions]
         ctx = self.solver.ctx
+        minimize = core and self.minimize_cores
+        if minimize:
+            self.solver.set("core.minimize", True)
         r = z3.Z3_solver_check_assumptions(ctx.ref(), self.solver.solver, len(asts),
                                            (z3.Ast * len(asts))(*asts))
+        if minimize:
+            self.solver.set("core.minimize", False)
         if r == z3.Z3_L_TRUE:
             return Result(REFUTED, z3.ModelRef(z3.Z3_solver_get_model(ctx.ref(), self.solver.solver), ctx))
         if r == z3.Z3_L_FALSE:
-            core = tuple(sorted(self._names.get(str(c), str(c)) for c in self.solver.unsat_core()))
-            return Result(PROVEN, core=core)
+            names = tuple(sorted(self.name_of(c) for c in self.solver.unsat_core())) if core else ()
+            return Result(PROVEN, core=names)
         return Result(UNKNOWN, reason=self.solver.reason_unknown() or "unknown")
 
     # ------------------------------------------------------------ queries
@@ -192,4 +217,5 @@ class EngineSolver:
 
     def name_of(self, literal: z3.BoolRef) -> str:
         """The constraint name a tracked literal stands for."""
-        return self._names.get(str(literal), str(literal))
+        name = self._names.get(literal.get_id())
+        return name if name is not None else str(literal)
