@@ -53,38 +53,42 @@ def _int_bound(policy: PolicySet, c: Compare, positive: bool):
             "=": (left.name, k, k)}.get(op)
 
 
-def _implied(policy: PolicySet, e, positive: bool, depth: int = 0):
+def _implied(policy: PolicySet, e, positive: bool, depth: int = 0, guess: bool = False):
     """Conjuncts implied by ``e`` (or ``not e``), looking through terms: a defined term
     implies its definition (both ways); a term only one rule concludes implies that
-    rule's applicability (closed completion)."""
+    rule's applicability (closed completion). With ``guess``, a disjunction yields its
+    first operand's conjuncts and a term several rules conclude the first rule's: no
+    longer implied, only one way to make ``e`` true (for seed cases)."""
     for part, pos in _conjuncts(e, positive):
         yield part, pos
+        if guess and (isinstance(part, Or) and pos or isinstance(part, And) and not pos):
+            yield from _implied(policy, part.operands[0], pos, depth + 1, guess)
         if not isinstance(part, Ref) or part.name not in policy.terms or depth > 32:
             continue
         term = policy.terms[part.name]
         if term.definition is not None:
-            yield from _implied(policy, term.definition, pos, depth + 1)
+            yield from _implied(policy, term.definition, pos, depth + 1, guess)
         elif pos:
             rules = index(policy).concluding.get(Atom(TERM, part.name), ())
-            if len(rules) == 1:
-                yield from _rule_parts(policy, policy.rules[rules[0]], depth + 1)
+            if len(rules) == 1 or guess and rules:
+                yield from _rule_parts(policy, policy.rules[rules[0]], depth + 1, guess)
 
 
-def _rule_parts(policy: PolicySet, rule: Rule, depth: int = 0):
-    yield from _implied(policy, rule.condition, True, depth)
+def _rule_parts(policy: PolicySet, rule: Rule, depth: int = 0, guess: bool = False):
+    yield from _implied(policy, rule.condition, True, depth, guess)
     if rule.unless is not None:
-        yield from _implied(policy, rule.unless, False, depth)
+        yield from _implied(policy, rule.unless, False, depth, guess)
 
 
-def summarise(policy: PolicySet, rule: Rule) -> Summary:
+def summarise(policy: PolicySet, rule: Rule, guess: bool = False) -> Summary:
     """The literal summary of ``condition and not unless`` (every literal in it holds in
-    every case where the rule applies)."""
-    return _summary(policy, _rule_parts(policy, rule))
+    every case where the rule applies; with ``guess``, in some of them: see _implied)."""
+    return _summary(policy, _rule_parts(policy, rule, guess=guess))
 
 
-def summarise_expr(policy: PolicySet, e, positive: bool = True) -> Summary:
+def summarise_expr(policy: PolicySet, e, positive: bool = True, guess: bool = False) -> Summary:
     """The literal summary of ``e`` (or of ``not e``)."""
-    return _summary(policy, _implied(policy, e, positive))
+    return _summary(policy, _implied(policy, e, positive, guess=guess))
 
 
 def _summary(policy: PolicySet, parts) -> Summary:
@@ -170,3 +174,27 @@ def conjoin(summaries) -> Summary:
         out.false = out.false or s.false
         out.clauses += s.clauses
     return out
+
+
+def seed_case(policy: PolicySet, summary: Summary, base: dict) -> dict:
+    """A candidate case for a condition summarised by ``summary``: ``base`` with the
+    summary's literals made true, the least label or value they allow, and each clause
+    not yet satisfied satisfied by its last literal (in name order, as the least case
+    would). Only a guess: callers must evaluate it."""
+    case = dict(base)
+    for n, v in summary.polarity.items():
+        if n in policy.facts:
+            case[n] = v
+    for n, allowed in summary.labels.items():
+        labels = [x for x in policy.facts[n].type.labels if x in allowed]
+        if labels and case[n] not in allowed:
+            case[n] = labels[0]
+    for n, (lo, hi) in summary.bounds.items():
+        if lo <= hi and not lo <= case[n] <= hi:
+            case[n] = lo
+    for clause in summary.clauses:
+        options = [(n, v) for n, v in clause if summary.polarity.get(n, v) == v]
+        if options and not any(case[n] == v for n, v in clause):
+            n, v = max(options)
+            case[n] = v
+    return case

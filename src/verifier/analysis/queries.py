@@ -21,7 +21,7 @@ from ..logic import EngineSolver, Result
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .cones import Cones
 from .findings import Finding, RuleRef, make_args
-from .prefilter import Summary, clash, conjoin, summarise, summarise_expr
+from .prefilter import Summary, clash, conjoin, seed_case, summarise, summarise_expr
 from .witness import WitnessError, minimise, replay
 
 # codes whose witness condition implies applicable(r) for each of the finding's rules
@@ -29,6 +29,7 @@ FORCING = ("A401", "A402", "A403", "A407", "A408")
 
 Combo = tuple[tuple[str, bool], ...]          # a partial reading, sorted
 Holds = Callable[[Evaluator], bool]
+Seeds = tuple[Summary, ...]
 
 
 class Projection:
@@ -61,6 +62,8 @@ class Analyser:
         self.chosen = dict(chosen)
         self.assumed = frozenset(self.cones.assumptions())     # names the assumptions read
         self.components = self.cones.assumption_components()
+        self.assumption_facts = [(a, self.cones.expr(a.expr) & set(self.policy.facts))
+                                 for a in self.policy.assumptions]
         self._least: dict[Combo, dict] = {}
         self.base = frozenset(self.interps(self.assumed)) - set(self.chosen)
         self.consistent: Optional[set[Combo]] = None  # combos over base ∪ chosen
@@ -97,7 +100,7 @@ class Analyser:
             r = self.s.consistent()
             if not r.refuted:
                 raise WitnessError(f"no admissible case under {key}")
-            self._least[key] = minimise(self.s, z3.BoolVal(True), r.model,
+            self._least[key] = minimise(self.s, z3.BoolVal(True), self.enc.case_from_model(r.model),
                                         holds=lambda ev: True)[0]
             self.s.reading = saved
         return self._least[key]
@@ -109,17 +112,23 @@ class Analyser:
     def restrict(combo, names) -> Combo:
         return tuple((n, v) for n, v in combo if n in names)
 
-    def project(self, condition: z3.BoolRef, holds: Holds, interps) -> Projection:
+    def project(self, condition: z3.BoolRef, holds: Holds, interps,
+                seeds: Seeds = ()) -> Projection:
         """Which readings over ``interps`` (and the assumptions' ones) admit a case with
         ``condition``: sat answers are generalised by evaluating ``holds`` on the same case
         under the other readings (a disagreement with the solver is a bug: WitnessError),
-        then blocked; unsat ends the enumeration."""
+        then blocked; unsat ends the enumeration. ``seeds`` (summaries of ways to make
+        ``condition`` true) give candidate cases tried with the evaluator first: a
+        candidate that passes counts exactly like a solver case."""
         names = sorted((set(self.interps(interps)) | self.base) - set(self.chosen))
         keep = set(names) | set(self.chosen)
         relevant = self.relevant(interps)
         proj = Projection(self.universe(names), frozenset(interps), relevant)
         self.s.reading = dict(self.chosen)
         with self.s.scope(condition):
+            for seed in seeds:
+                if len(proj.found) < len(proj.universe):
+                    self.s.exclude_readings(self._seeded(condition, seed, holds, proj, names))
             while len(proj.found) < len(proj.universe):
                 r = self.s.check(core=False)
                 if r.unknown:
@@ -130,54 +139,94 @@ class Analyser:
                 case, reading = self.enc.case_from_model(r.model)
                 combo = self.restrict(tuple(sorted(reading.items())), keep)
                 if proj.first is None:
-                    proj.first = (condition, r, combo, relevant)
+                    proj.first = (condition, (case, reading), combo, relevant)
                 more, cubes = self._generalise(case, reading, combo, holds, proj, names)
                 proj.found += more
                 self.s.exclude_readings(cubes)
         return proj
 
+    def _seeded(self, condition, seed: Summary, holds: Holds, proj: Projection,
+                names: list[str]) -> list[Combo]:
+        """Try the seed case built on each reading's least admissible case (seed_case)
+        under every open combo; record the combos where it passes. Returns the cubes
+        covering them."""
+        reading = {**{n: False for n in self.policy.interpretations}, **self.chosen}
+        cases: dict[Combo, Optional[dict]] = {}
+
+        def case_for(key: Combo) -> Optional[dict]:
+            if key not in cases:
+                least = self._least.get(key)
+                case = None if least is None else seed_case(self.policy, seed, least)
+                changed = None if case is None else {n for n in case if case[n] != least[n]}
+                ok = case is not None and self._admissible(case, {**reading, **dict(key)}, changed)
+                cases[key] = case if ok else None
+            return cases[key]
+        more, cubes = self._cover(case_for, reading, holds, proj, names)
+        if more:
+            proj.found += more
+            if proj.first is None:
+                combo = min(more)
+                case = case_for(self.restrict(combo, self.assumed))
+                proj.first = (condition, (case, {**reading, **dict(combo)}), combo, proj.relevant)
+        return cubes
+
     def _generalise(self, case: dict, reading: dict, combo: Combo, holds: Holds,
                     proj: Projection, names: list[str]) -> tuple[list[Combo], list[Combo]]:
         """The combos not yet found under which some case agreeing with ``case`` on the
         question's relevant facts is admissible and satisfies ``holds`` (plain
-        evaluator), and cubes (partial combos) covering exactly them.
-
-        Facts outside the relevant set are constrained independently of the question
-        (cones.py), so under a combo they take that reading's least admissible case.
-        One evaluation decides every combo that agrees with it on the interpretations it
-        read, so a case that reads none of ``names`` costs one evaluation per reading of
-        the assumptions' interpretations, not one per combo. The solver's own case must
-        pass under its own ``combo`` (else: WitnessError)."""
+        evaluator), and cubes (partial combos) covering exactly them. Facts outside the
+        relevant set are constrained independently of the question (cones.py), so under
+        a combo they may take that reading's least admissible case. The solver's own case
+        must pass under its own ``combo`` (else: WitnessError)."""
         ev = Evaluator(self.policy, case, reading, validate=False)
         if not (ev.admissible() and holds(ev)):
             raise WitnessError(f"solver case fails replay: {case} {reading}")
-        seen = set(proj.found)
-        todo = [c for c in proj.universe if c not in seen]
-        if combo not in todo:
+        if combo in proj.found or combo not in proj.universe:
             raise WitnessError(f"solver case outside the open readings: {case} {reading}")
-        wanted = set(names)
-        more: list[Combo] = []
-        cubes: set[Combo] = set()
-        groups: dict[Combo, list[Combo]] = {}
-        for c in todo:
-            groups.setdefault(self.restrict(c, self.assumed), []).append(c)
-        for key, group in groups.items():
-            case_k = self._admissible_variant(case, {**reading, **dict(key)}, key, proj)
-            if case_k is None:
-                continue
-            while group:
-                ev = Evaluator(self.policy, case_k, {**reading, **dict(group[0])}, validate=False)
-                ok = holds(ev)
-                cube = tuple((n, v) for n, v in group[0]
-                             if n in wanted and (n in ev.reads or n in self.assumed))
-                covered = [d for d in group if set(cube) <= set(d)]
-                group = [d for d in group if not set(cube) <= set(d)]
-                if ok:
-                    more += covered
-                    cubes.add(cube)
+        more, cubes = self._cover(
+            lambda key: self._admissible_variant(case, {**reading, **dict(key)}, key, proj),
+            reading, holds, proj, names)
         if combo not in more:
             raise WitnessError(f"solver case fails replay under its reading: {case} {reading}")
+        return more, cubes
+
+    def _cover(self, case_for: Callable[[Combo], Optional[dict]], reading: dict, holds: Holds,
+               proj: Projection, names: list[str]) -> tuple[list[Combo], list[Combo]]:
+        """The open combos whose case (``case_for`` the combo's reading of the assumptions'
+        interpretations: an admissible case, or None) satisfies ``holds``, and cubes
+        covering exactly them. One evaluation decides every combo that agrees with it on
+        the interpretations it read (evaluation is a function of what it reads), so a
+        case that reads none of ``names`` costs one evaluation per reading of the
+        assumptions' interpretations, not one per combo."""
+        seen = set(proj.found)
+        wanted = set(names)
+        groups: dict[Combo, list[Combo]] = {}
+        for c in proj.universe:
+            if c not in seen:
+                groups.setdefault(self.restrict(c, self.assumed), []).append(c)
+        more: list[Combo] = []
+        cubes: set[Combo] = set()
+        for key, group in groups.items():
+            case = case_for(key)
+            while case is not None and group:
+                ev = Evaluator(self.policy, case, {**reading, **dict(group[0])}, validate=False)
+                ok = holds(ev)
+                cube = frozenset((n, v) for n, v in group[0]
+                                 if n in wanted and (n in ev.reads or n in self.assumed))
+                covered = [d for d in group if cube <= set(d)]
+                group = [d for d in group if not cube <= set(d)]
+                if ok:
+                    more += covered
+                    cubes.add(tuple(sorted(cube)))
         return more, sorted(cubes)
+
+    def _admissible(self, case: dict, reading: dict, changed=None) -> bool:
+        """Whether ``case`` is admissible under ``reading``, given that it differs from an
+        admissible case under the same reading only in the facts ``changed`` (None: not
+        known; every assumption is evaluated)."""
+        ev = Evaluator(self.policy, case, reading, validate=False)
+        return all(ev.expr(a.expr) for a, facts in self.assumption_facts
+                   if changed is None or facts & changed)
 
     def _admissible_variant(self, case: dict, reading: dict, key: Combo,
                             proj: Projection) -> Optional[dict]:
@@ -187,13 +236,12 @@ class Analyser:
         set, are taken from the least admissible case under ``key`` once that is known
         (they cannot change the answer to the question), else ``case`` as it is."""
         least = self._least.get(key)
-        candidates = [case] if least is None else [
-            {n: case[n] if n in names else least[n] for n in case}
-            for names in (proj.cone, proj.relevant)] + [case]
-        for cand in candidates:
-            if Evaluator(self.policy, cand, reading, validate=False).admissible():
-                return cand
-        return None
+        if least is not None:
+            for names in (proj.cone, proj.relevant):
+                cand = {n: case[n] if n in names else least[n] for n in case}
+                if self._admissible(cand, reading, {n for n in names if n in case}):
+                    return cand
+        return case if self._admissible(case, reading) else None
 
     # ------------------------------------------------------------ helpers
     def ref(self, rid: str) -> RuleRef:
@@ -213,11 +261,11 @@ class Analyser:
         replay it."""
         witness, wreading = None, ()
         if first is not None:
-            condition, result, combo, relevant = first
+            condition, start, combo, relevant = first
             self.s.reading = dict(combo)
             if forced is None and code in FORCING:
                 forced = conjoin(self.summary(r) for r in rules)
-            case, readings = minimise(self.s, condition, result.model, forced, relevant, holds,
+            case, readings = minimise(self.s, condition, start, forced, relevant, holds,
                                       self.least_admissible())
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
             witness = tuple(case.items())
@@ -241,24 +289,45 @@ class Analyser:
     def eff(self, rid: str) -> z3.BoolRef:
         return self.enc.rules[rid].effective
 
-    def summary(self, rid: str):
-        if rid not in self._summaries:
-            self._summaries[rid] = summarise(self.policy, self.policy.rules[rid])
-        return self._summaries[rid]
+    def summary(self, rid: str, guess: bool = False) -> Summary:
+        """The literals every case where rule ``rid`` applies has (``guess``: one way to
+        make it apply, for seed cases)."""
+        key = (rid, guess)
+        if key not in self._summaries:
+            self._summaries[key] = summarise(self.policy, self.policy.rules[rid], guess)
+        return self._summaries[key]
 
-    def witness_for(self, condition: z3.BoolRef, combo: Combo, names) -> tuple:
-        """(condition, sat Result, combo, relevant): a case with ``condition`` under
-        ``combo``; ``names`` is the cone of ``condition``."""
+    def seeds(self, *rids: str) -> Seeds:
+        """Seed summaries for "these rules all apply": the literals they force, then a
+        guess through their disjunctions and terms."""
+        return (conjoin(self.summary(r) for r in rids), conjoin(self.summary(r, True) for r in rids))
+
+    def witness_for(self, condition: z3.BoolRef, combo: Combo, names, holds: Holds,
+                    seeds: Seeds = ()) -> tuple:
+        """(condition, (case, readings), combo, relevant): a case with ``condition`` (and
+        ``holds``) under ``combo`` — the seed case if the evaluator accepts it, else the
+        solver's; ``names`` is the cone of ``condition``."""
+        relevant = self.relevant(names)
+        reading = {**{n: False for n in self.policy.interpretations}, **dict(combo)}
+        least = self._least.get(self.restrict(combo, self.assumed))
+        for seed in seeds if least is not None else ():
+            case = seed_case(self.policy, seed, least)
+            ev = Evaluator(self.policy, case, reading, validate=False)
+            if ev.admissible() and holds(ev):
+                return condition, (case, reading), combo, relevant
         self.s.reading = dict(combo)
-        return condition, self.s.exists(condition), combo, self.relevant(names)
+        r = self.s.exists(condition)
+        if not r.refuted:
+            raise WitnessError(f"no case for a finding under {combo}: {r.status} {r.reason}")
+        return condition, self.enc.case_from_model(r.model), combo, relevant
 
-    def stable_first(self, proj: Projection, names) -> tuple:
+    def stable_first(self, proj: Projection, names, holds: Holds, seeds: Seeds = ()) -> tuple:
         """The witness seed under the least reading found (not the solver's first), so
         the witness does not depend on solver order."""
         least = min(proj.found)
         if proj.first[2] == least:
             return proj.first
-        return self.witness_for(proj.first[0], least, names)
+        return self.witness_for(proj.first[0], least, names, holds, seeds)
 
     def within(self, found: list[Combo], outer: list[Combo]) -> list[Combo]:
         """The combos of ``outer`` whose restriction lies in ``found`` (over fewer names)."""
@@ -289,7 +358,7 @@ class Analyser:
         """Per rule: no case with applicable(r) under a consistent reading (A406 dead)."""
         for rid in self.ix.rule_ids:
             proj = self.project(self.app(rid), lambda ev, rid=rid: ev.applicable(rid),
-                                self.cones.rule_app(rid))
+                                self.cones.rule_app(rid), self.seeds(rid))
             self.live[rid] = proj
             if proj.unknown is not None:
                 self.unknown(f"can rule {rid} apply", proj.unknown)
@@ -306,15 +375,16 @@ class Analyser:
             if rid in self.dead_all or not defeaters:
                 continue
             proj = self.project(self.eff(rid), lambda ev, rid=rid: ev.effective(rid),
-                                self.cones.rule_eff(rid))
+                                self.cones.rule_eff(rid), self.seeds(rid))
             if proj.unknown is not None:
                 self.unknown(f"can rule {rid} take effect", proj.unknown)
             combos = self.within(self.live[rid].found, proj.missing)
             if combos:
+                holds = lambda ev, rid=rid: ev.applicable(rid) and not ev.effective(rid)  # noqa: E731
                 self.add("A407", (rid,), None, combos,
-                         first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid)),
-                         related=defeaters,
-                         holds=lambda ev, rid=rid: ev.applicable(rid) and not ev.effective(rid))
+                         first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid),
+                                                holds, self.seeds(rid)),
+                         related=defeaters, holds=holds)
 
     # ------------------------------------------------------------ A408
     def rules_redundant(self) -> None:
@@ -328,16 +398,18 @@ class Analyser:
                 interps = self.cones.rule_app(rid).union(*(self.cones.rule_app(o) for o in others))
                 alone = z3.And(self.app(rid), z3.Not(z3.Or([self.app(o) for o in others])))
                 proj = self.project(alone, lambda ev, rid=rid, others=others: ev.applicable(rid)
-                                    and not any(ev.applicable(o) for o in others), interps)
+                                    and not any(ev.applicable(o) for o in others), interps,
+                                    self.seeds(rid))
                 if proj.unknown is not None:
                     self.unknown(f"is rule {rid} redundant", proj.unknown)
                 combos = self.within(self.live[rid].found, proj.missing)
                 if combos:
+                    holds = lambda ev, rid=rid, others=others: ev.applicable(rid) and any(  # noqa: E731
+                        ev.applicable(o) for o in others)
                     self.add("A408", (rid,), None, combos,
-                             first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid)),
-                             related=others,
-                             holds=lambda ev, rid=rid, others=others: ev.applicable(rid)
-                             and any(ev.applicable(o) for o in others))
+                             first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid),
+                                                    holds, self.seeds(rid)),
+                             related=others, holds=holds)
 
     # ------------------------------------------------------------ A401–A403
     def candidate_pairs(self) -> tuple[list, list]:
@@ -382,14 +454,18 @@ class Analyser:
                          self.cones.rule_app(a) | self.cones.rule_app(b))
 
     def _exists(self, code, rules, subject, cond, holds, interps, winner=None, related=(),
-                forced: Optional[Summary] = None) -> None:
+                forced: Optional[Summary] = None, seed: Optional[Summary] = None) -> None:
         """Record ``code`` under every reading where some case has ``cond`` (``forced``:
-        literals every such case has, if known)."""
-        proj = self.project(cond, holds, interps)
+        literals every such case has, if known; ``seed``: a guess at one such case)."""
+        if forced is None and code in FORCING:
+            forced = conjoin(self.summary(r) for r in rules)
+        seeds = self.seeds(*rules) if code in FORCING else tuple(x for x in (forced, seed) if x is not None)
+        proj = self.project(cond, holds, interps, seeds)
         if proj.unknown is not None:
             self.unknown(f"{code} for {', '.join(rules) or subject}", proj.unknown)
         if proj.found:
-            self.add(code, rules, subject, proj.found, first=self.stable_first(proj, interps),
+            self.add(code, rules, subject, proj.found,
+                     first=self.stable_first(proj, interps, holds, seeds),
                      holds=holds, winner=winner, related=tuple(related), forced=forced)
 
     # ------------------------------------------------------------ A404, A405
@@ -412,16 +488,20 @@ class Analyser:
                 return any(ev.discretion(i) for i in idx)
             interps = self.cones.decision_question(d.name)
             in_scope = summarise_expr(self.policy, d.scope) if d.scope is not None else Summary()
+            seed = summarise_expr(self.policy, d.scope, guess=True) if d.scope is not None else Summary()
             if d.scope is not None:
                 self._exists("A404", (), d.name, z3.And(scope, none, z3.Not(some_disc)),
                              lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps,
-                             forced=in_scope)
+                             forced=in_scope, seed=seed)
             if idx:
                 only = self.policy.discretions[idx[0]].condition if len(idx) == 1 else None
                 forced = conjoin([in_scope, summarise_expr(self.policy, only)]) if only else in_scope
+                first = self.policy.discretions[idx[0]].condition
+                if first is not None:
+                    seed = conjoin([seed, summarise_expr(self.policy, first, guess=True)])
                 self._exists("A405", (), d.name, z3.And(scope, none, some_disc),
                              lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps,
-                             forced=forced)
+                             forced=forced, seed=seed)
 
     def actions(self) -> None:
         """Per action X: A405 — sat iff some case has permitted(X) and not obligated(X)."""
@@ -433,7 +513,8 @@ class Analyser:
             self._exists("A405", (), x, cond,
                          lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
                          self.cones.action(x), related=rules,
-                         forced=self.summary(rules[0]) if len(rules) == 1 else None)
+                         forced=self.summary(rules[0]) if len(rules) == 1 else None,
+                         seed=self.summary(rules[0], guess=True))
 
     # ------------------------------------------------------------ A409, A410
     def properties(self) -> None:
@@ -442,12 +523,14 @@ class Analyser:
         for name, prop in self.policy.properties.items():
             holds = lambda ev, e=prop.expr: not ev.expr(e)  # noqa: E731
             cone = self.cones.expr(prop.expr)
-            proj = self.project(z3.Not(self.enc.expr(prop.expr)), holds, cone)
+            forced = summarise_expr(self.policy, prop.expr, False)
+            seed = summarise_expr(self.policy, prop.expr, False, guess=True)
+            proj = self.project(z3.Not(self.enc.expr(prop.expr)), holds, cone, (forced, seed))
             if proj.unknown is not None:
                 self.unknown(f"property {name}", proj.unknown)
             if proj.found:
-                self.add("A409", (), name, proj.found, first=self.stable_first(proj, cone),
-                         holds=holds, forced=summarise_expr(self.policy, prop.expr, False))
+                self.add("A409", (), name, proj.found, first=self.stable_first(proj, cone, holds, (forced, seed)),
+                         holds=holds, forced=forced)
             if proj.missing:
                 self.add("A410", (), name, proj.missing)
 

@@ -16,12 +16,12 @@ class WitnessError(AssertionError):
     """A witness did not replay: the encoding and the evaluator disagree (a bug)."""
 
 
-def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
+def minimise(s: EngineSolver, condition: z3.BoolRef, start: tuple[dict, dict],
              forced: Optional[Summary] = None, relevant=None,
              holds: Optional[Callable[[Evaluator], bool]] = None,
              outside: Optional[dict] = None) -> tuple[dict, dict]:
-    """The lexicographically least admissible case satisfying ``condition`` (``model`` is
-    one such case): facts in name order, each at its default (false / first label / lower bound) if that is still possible, else at
+    """The lexicographically least admissible case satisfying ``condition`` (``start`` =
+    (case, readings) is one such case): facts in name order, each at its default (false / first label / lower bound) if that is still possible, else at
     its least possible value. Deterministic (depends only on which cases exist), and no
     fact away from its default can be reset without changing another: subset-minimal.
     A check is needed only where the current model is away from the default and
@@ -39,7 +39,7 @@ def minimise(s: EngineSolver, condition: z3.BoolRef, model: z3.ModelRef,
     forced = forced or Summary()
     enc = s.enc
     m = _Minimiser(s, relevant, holds, outside or {})
-    case, readings = m.read(model)
+    case, readings = m.read_case(*start)
     order = sorted(n for n in case if relevant is None or n in relevant)
     pins: list = []
     fixed: dict = {}                           # the facts pinned so far, with their values
@@ -76,8 +76,10 @@ class _Minimiser:
         return (name, value) not in self.excluded
 
     def read(self, model) -> tuple[dict, dict]:
+        return self.read_case(*self.enc.case_from_model(model))
+
+    def read_case(self, case: dict, readings: dict) -> tuple[dict, dict]:
         enc = self.enc
-        case, readings = enc.case_from_model(model)
         if self.relevant is not None:
             case = {n: v if n in self.relevant else self.outside.get(n, enc.default_value(n))
                     for n, v in case.items()}

@@ -77,29 +77,7 @@ class Evaluator:
     # ------------------------------------------------------------ expressions
     def expr(self, e) -> Value:
         """The value of a model expression (bool, or int for integer subexpressions)."""
-        if isinstance(e, BoolLit) or isinstance(e, IntLit):
-            return e.value
-        if isinstance(e, Ref):
-            return self.ref(e.name)
-        if isinstance(e, Not):
-            return not self.expr(e.operand)
-        if isinstance(e, And):
-            return all(self.expr(o) for o in e.operands)
-        if isinstance(e, Or):
-            return any(self.expr(o) for o in e.operands)
-        if isinstance(e, Implies):
-            return (not self.expr(e.left)) or bool(self.expr(e.right))
-        if isinstance(e, Compare):
-            return _COMPARE[e.op](self.expr(e.left), self.expr(e.right))
-        if isinstance(e, Arith):
-            return _ARITH[e.op](self.expr(e.left), self.expr(e.right))
-        if isinstance(e, Is):
-            return self.is_(e.subject, e.labels) != e.negated
-        if isinstance(e, AtLeast):
-            return sum(bool(self.expr(o)) for o in e.operands) >= e.k
-        if isinstance(e, Deontic):
-            return self.atom(Atom(e.modality, e.action))
-        raise TypeError(f"not an expression: {e!r}")
+        return _compiled(self.policy, e)(self)
 
     def ref(self, name: str) -> Value:
         """A name: fact value, interpretation reading, or term truth."""
@@ -184,3 +162,72 @@ class Evaluator:
     def admissible(self) -> bool:
         """Every assumption holds."""
         return all(self.expr(a.expr) for a in self.policy.assumptions)
+
+
+# ---------------------------------------------------------------- compiled expressions
+# Each expression node is turned once into a Python closure over an Evaluator (the
+# isinstance dispatch per node per evaluation cost more than the evaluation itself).
+# The closures are cached on the (immutable) policy object, keyed by id(node), with the
+# node kept beside its closure so an id is never mistaken for another node's.
+
+
+def _compiled(policy: PolicySet, e):
+    code = policy.__dict__.get("_verifier_code")
+    if code is None:
+        code = policy.__dict__["_verifier_code"] = {}
+    hit = code.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    fn = _compile(policy, e)
+    code[id(e)] = (e, fn)
+    return fn
+
+
+def _compile(policy: PolicySet, e):
+    sub = lambda x: _compiled(policy, x)  # noqa: E731
+    if isinstance(e, (BoolLit, IntLit)):
+        value = e.value
+        return lambda ev: value
+    if isinstance(e, Ref):
+        name = e.name
+        return lambda ev: ev.ref(name)
+    if isinstance(e, Not):
+        f = sub(e.operand)
+        return lambda ev: not f(ev)
+    if isinstance(e, And):
+        fs = tuple(sub(o) for o in e.operands)
+
+        def conj(ev):
+            for f in fs:
+                if not f(ev):
+                    return False
+            return True
+        return conj
+    if isinstance(e, Or):
+        fs = tuple(sub(o) for o in e.operands)
+
+        def disj(ev):
+            for f in fs:
+                if f(ev):
+                    return True
+            return False
+        return disj
+    if isinstance(e, Implies):
+        left, right = sub(e.left), sub(e.right)
+        return lambda ev: (not left(ev)) or bool(right(ev))
+    if isinstance(e, Compare):
+        op, left, right = _COMPARE[e.op], sub(e.left), sub(e.right)
+        return lambda ev: op(left(ev), right(ev))
+    if isinstance(e, Arith):
+        op, left, right = _ARITH[e.op], sub(e.left), sub(e.right)
+        return lambda ev: op(left(ev), right(ev))
+    if isinstance(e, Is):
+        subject, labels, negated = e.subject, e.labels, e.negated
+        return lambda ev: ev.is_(subject, labels) != negated
+    if isinstance(e, AtLeast):
+        fs, k = tuple(sub(o) for o in e.operands), e.k
+        return lambda ev: sum(bool(f(ev)) for f in fs) >= k
+    if isinstance(e, Deontic):
+        atom = Atom(e.modality, e.action)
+        return lambda ev: ev.atom(atom)
+    raise TypeError(f"not an expression: {e!r}")
