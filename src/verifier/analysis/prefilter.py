@@ -190,6 +190,8 @@ def seed_case(policy: PolicySet, summary: Summary, base: dict) -> dict:
         if labels and case[n] not in allowed:
             case[n] = labels[0]
     for n, (lo, hi) in summary.bounds.items():
+        t = policy.facts[n].type
+        lo, hi = max(lo, t.lo), min(hi, t.hi)
         if lo <= hi and not lo <= case[n] <= hi:
             case[n] = lo
     for clause in summary.clauses:

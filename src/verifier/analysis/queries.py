@@ -70,18 +70,25 @@ class Analyser:
         self.findings: list[Finding] = []
         self.live: dict[str, Projection] = {}
         self.dead_all: set[str] = set()
-        self._summaries: dict[str, object] = {}
+        self._summaries: dict[tuple, Summary] = {}
+        self._universes: dict[tuple, list[Combo]] = {}
+        self._keys: dict[Combo, Combo] = {}
 
     # ------------------------------------------------------------ readings
     def universe(self, names: list[str]) -> list[Combo]:
         """Every combo over ``names`` (joined with the chosen reading) whose assumptions
-        are consistent."""
+        are consistent (cached once the consistent readings are known)."""
+        key = tuple(names)
+        if self.consistent is not None and key in self._universes:
+            return self._universes[key]
         out = []
         keep = self.base | set(self.chosen)
         for values in itertools.product((True, False), repeat=len(names)):
             combo = tuple(sorted({**self.chosen, **dict(zip(names, values))}.items()))
             if self.consistent is None or self.restrict(combo, keep) in self.consistent:
                 out.append(combo)
+        if self.consistent is not None:
+            self._universes[key] = out
         return out
 
     def relevant(self, names) -> frozenset:
@@ -107,6 +114,13 @@ class Analyser:
 
     def interps(self, names) -> list[str]:
         return [n for n in names if n in self.policy.interpretations]
+
+    def assumed_key(self, combo: Combo) -> Combo:
+        """``combo`` restricted to the interpretations the assumptions read (memoised)."""
+        key = self._keys.get(combo)
+        if key is None:
+            key = self._keys[combo] = self.restrict(combo, self.assumed)
+        return key
 
     @staticmethod
     def restrict(combo, names) -> Combo:
@@ -203,7 +217,7 @@ class Analyser:
         groups: dict[Combo, list[Combo]] = {}
         for c in proj.universe:
             if c not in seen:
-                groups.setdefault(self.restrict(c, self.assumed), []).append(c)
+                groups.setdefault(self.assumed_key(c), []).append(c)
         more: list[Combo] = []
         cubes: set[Combo] = set()
         for key, group in groups.items():
@@ -213,8 +227,8 @@ class Analyser:
                 ok = holds(ev)
                 cube = frozenset((n, v) for n, v in group[0]
                                  if n in wanted and (n in ev.reads or n in self.assumed))
-                covered = [d for d in group if cube <= set(d)]
-                group = [d for d in group if not cube <= set(d)]
+                covered = [d for d in group if cube.issubset(d)]
+                group = [d for d in group if not cube.issubset(d)]
                 if ok:
                     more += covered
                     cubes.add(tuple(sorted(cube)))
