@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..evaluate import Atom, index
-from ..model.nodes import TERM, And, BoolLit, BoolType, Compare, IntLit, IntType, Is, Not, Or, Ref, Rule
+from ..model.nodes import (TERM, And, BoolLit, BoolType, Compare, Implies, IntLit, IntType, Is, Not,
+                           Or, Ref, Rule)
 from ..model.policy import PolicySet
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
@@ -53,16 +54,17 @@ def _int_bound(policy: PolicySet, c: Compare, positive: bool):
             "=": (left.name, k, k)}.get(op)
 
 
-def _implied(policy: PolicySet, e, positive: bool, depth: int = 0, guess: bool = False):
+def _implied(policy: PolicySet, e, positive: bool, depth: int = 0, guess: int = 0):
     """Conjuncts implied by ``e`` (or ``not e``), looking through terms: a defined term
     implies its definition (both ways); a term only one rule concludes implies that
-    rule's applicability (closed completion). With ``guess``, a disjunction yields its
-    first operand's conjuncts and a term several rules conclude the first rule's: no
-    longer implied, only one way to make ``e`` true (for seed cases)."""
+    rule's applicability (closed completion). With ``guess`` 1 (-1), a disjunction also
+    yields its first (last) operand's conjuncts and a term several rules conclude the
+    first (last) rule's: no longer implied, one way to make ``e`` true (for seeds)."""
+    pick = 0 if guess > 0 else -1
     for part, pos in _conjuncts(e, positive):
         yield part, pos
         if guess and (isinstance(part, Or) and pos or isinstance(part, And) and not pos):
-            yield from _implied(policy, part.operands[0], pos, depth + 1, guess)
+            yield from _implied(policy, part.operands[pick], pos, depth + 1, guess)
         if not isinstance(part, Ref) or part.name not in policy.terms or depth > 32:
             continue
         term = policy.terms[part.name]
@@ -71,22 +73,22 @@ def _implied(policy: PolicySet, e, positive: bool, depth: int = 0, guess: bool =
         elif pos:
             rules = index(policy).concluding.get(Atom(TERM, part.name), ())
             if len(rules) == 1 or guess and rules:
-                yield from _rule_parts(policy, policy.rules[rules[0]], depth + 1, guess)
+                yield from _rule_parts(policy, policy.rules[rules[pick]], depth + 1, guess)
 
 
-def _rule_parts(policy: PolicySet, rule: Rule, depth: int = 0, guess: bool = False):
+def _rule_parts(policy: PolicySet, rule: Rule, depth: int = 0, guess: int = 0):
     yield from _implied(policy, rule.condition, True, depth, guess)
     if rule.unless is not None:
         yield from _implied(policy, rule.unless, False, depth, guess)
 
 
-def summarise(policy: PolicySet, rule: Rule, guess: bool = False) -> Summary:
+def summarise(policy: PolicySet, rule: Rule, guess: int = 0) -> Summary:
     """The literal summary of ``condition and not unless`` (every literal in it holds in
     every case where the rule applies; with ``guess``, in some of them: see _implied)."""
     return _summary(policy, _rule_parts(policy, rule, guess=guess))
 
 
-def summarise_expr(policy: PolicySet, e, positive: bool = True, guess: bool = False) -> Summary:
+def summarise_expr(policy: PolicySet, e, positive: bool = True, guess: int = 0) -> Summary:
     """The literal summary of ``e`` (or of ``not e``)."""
     return _summary(policy, _implied(policy, e, positive, guess=guess))
 
@@ -200,3 +202,18 @@ def seed_case(policy: PolicySet, summary: Summary, base: dict) -> dict:
             n, v = max(options)
             case[n] = v
     return case
+
+
+def repairs(policy: PolicySet) -> list[tuple]:
+    """(conjunct, polarity, fix) for every top-level conjunct of every assumption: when a
+    seed case falsifies the conjunct, applying ``fix`` (seed_case) is one guess at
+    satisfying it — the consequent of an implication, else the conjunct itself."""
+    out = []
+    for a in policy.assumptions:
+        for part, pos in _conjuncts(a.expr, True):
+            if isinstance(part, Implies) and pos:
+                fix = summarise_expr(policy, part.right, True, guess=1)
+            else:
+                fix = summarise_expr(policy, part, pos, guess=1)
+            out.append((part, pos, fix))
+    return out

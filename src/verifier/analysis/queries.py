@@ -21,7 +21,7 @@ from ..logic import EngineSolver, Result
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .cones import Cones
 from .findings import Finding, RuleRef, make_args
-from .prefilter import Summary, clash, conjoin, seed_case, summarise, summarise_expr
+from .prefilter import Summary, clash, conjoin, repairs, seed_case, summarise, summarise_expr
 from .witness import WitnessError, minimise, replay
 
 # codes whose witness condition implies applicable(r) for each of the finding's rules
@@ -62,6 +62,7 @@ class Analyser:
         self.chosen = dict(chosen)
         self.assumed = frozenset(self.cones.assumptions())     # names the assumptions read
         self.components = self.cones.assumption_components()
+        self.repairs = repairs(self.policy)
         self.assumption_facts = [(a, self.cones.expr(a.expr) & set(self.policy.facts))
                                  for a in self.policy.assumptions]
         self._least: dict[Combo, dict] = {}
@@ -170,7 +171,7 @@ class Analyser:
         def case_for(key: Combo) -> Optional[dict]:
             if key not in cases:
                 least = self._least.get(key)
-                case = None if least is None else seed_case(self.policy, seed, least)
+                case = None if least is None else self.seed_case(seed, key, {**reading, **dict(key)})
                 changed = None if case is None else {n for n in case if case[n] != least[n]}
                 ok = case is not None and self._admissible(case, {**reading, **dict(key)}, changed)
                 cases[key] = case if ok else None
@@ -303,7 +304,7 @@ class Analyser:
     def eff(self, rid: str) -> z3.BoolRef:
         return self.enc.rules[rid].effective
 
-    def summary(self, rid: str, guess: bool = False) -> Summary:
+    def summary(self, rid: str, guess: int = 0) -> Summary:
         """The literals every case where rule ``rid`` applies has (``guess``: one way to
         make it apply, for seed cases)."""
         key = (rid, guess)
@@ -314,7 +315,21 @@ class Analyser:
     def seeds(self, *rids: str) -> Seeds:
         """Seed summaries for "these rules all apply": the literals they force, then a
         guess through their disjunctions and terms."""
-        return (conjoin(self.summary(r) for r in rids), conjoin(self.summary(r, True) for r in rids))
+        return tuple(conjoin(self.summary(r, guess) for r in rids) for guess in (0, 1, -1))
+
+    def seed_case(self, seed: Summary, key: Combo, reading: dict) -> dict:
+        """The seed case for ``seed`` on the least admissible case under ``key``, with
+        assumptions it breaks patched (prefilter.repairs, a few rounds). A guess only:
+        callers evaluate it."""
+        case = seed_case(self.policy, seed, self._least[key])
+        for _ in range(3):
+            ev = Evaluator(self.policy, case, reading, validate=False)
+            broken = [fix for part, pos, fix in self.repairs if bool(ev.expr(part)) != pos]
+            if not broken:
+                break
+            for fix in broken:
+                case = seed_case(self.policy, fix, case)
+        return case
 
     def witness_for(self, condition: z3.BoolRef, combo: Combo, names, holds: Holds,
                     seeds: Seeds = ()) -> tuple:
@@ -325,7 +340,7 @@ class Analyser:
         reading = {**{n: False for n in self.policy.interpretations}, **dict(combo)}
         least = self._least.get(self.restrict(combo, self.assumed))
         for seed in seeds if least is not None else ():
-            case = seed_case(self.policy, seed, least)
+            case = self.seed_case(seed, self.restrict(combo, self.assumed), reading)
             ev = Evaluator(self.policy, case, reading, validate=False)
             if ev.admissible() and holds(ev):
                 return condition, (case, reading), combo, relevant
@@ -502,7 +517,7 @@ class Analyser:
                 return any(ev.discretion(i) for i in idx)
             interps = self.cones.decision_question(d.name)
             in_scope = summarise_expr(self.policy, d.scope) if d.scope is not None else Summary()
-            seed = summarise_expr(self.policy, d.scope, guess=True) if d.scope is not None else Summary()
+            seed = summarise_expr(self.policy, d.scope, guess=1) if d.scope is not None else Summary()
             if d.scope is not None:
                 self._exists("A404", (), d.name, z3.And(scope, none, z3.Not(some_disc)),
                              lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps,
@@ -512,7 +527,7 @@ class Analyser:
                 forced = conjoin([in_scope, summarise_expr(self.policy, only)]) if only else in_scope
                 first = self.policy.discretions[idx[0]].condition
                 if first is not None:
-                    seed = conjoin([seed, summarise_expr(self.policy, first, guess=True)])
+                    seed = conjoin([seed, summarise_expr(self.policy, first, guess=1)])
                 self._exists("A405", (), d.name, z3.And(scope, none, some_disc),
                              lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps,
                              forced=forced, seed=seed)
@@ -528,7 +543,7 @@ class Analyser:
                          lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
                          self.cones.action(x), related=rules,
                          forced=self.summary(rules[0]) if len(rules) == 1 else None,
-                         seed=self.summary(rules[0], guess=True))
+                         seed=self.summary(rules[0], guess=1))
 
     # ------------------------------------------------------------ A409, A410
     def properties(self) -> None:
@@ -538,7 +553,7 @@ class Analyser:
             holds = lambda ev, e=prop.expr: not ev.expr(e)  # noqa: E731
             cone = self.cones.expr(prop.expr)
             forced = summarise_expr(self.policy, prop.expr, False)
-            seed = summarise_expr(self.policy, prop.expr, False, guess=True)
+            seed = summarise_expr(self.policy, prop.expr, False, guess=1)
             proj = self.project(z3.Not(self.enc.expr(prop.expr)), holds, cone, (forced, seed))
             if proj.unknown is not None:
                 self.unknown(f"property {name}", proj.unknown)
