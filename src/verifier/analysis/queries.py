@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 import z3
 
-from ..evaluate import Atom, Evaluator, incompatible
+from ..evaluate import Atom, Evaluator, compile_expr, incompatible
 from ..logic import EngineSolver, Result
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .cones import Cones
@@ -62,9 +62,13 @@ class Analyser:
         self.chosen = dict(chosen)
         self.assumed = frozenset(self.cones.assumptions())     # names the assumptions read
         self.components = self.cones.assumption_components()
-        self.repairs = repairs(self.policy)
-        self.assumption_facts = [(a, self.cones.expr(a.expr) & set(self.policy.facts))
+        facts = set(self.policy.facts)
+        # each assumption (and top-level conjunct, with its seed repair) compiled, with the
+        # facts it reads: a case that differs from an admissible one elsewhere satisfies it
+        self.assumption_facts = [(compile_expr(self.policy, a.expr), self.cones.expr(a.expr) & facts)
                                  for a in self.policy.assumptions]
+        self.repairs = [(compile_expr(self.policy, part), pos, fix, self.cones.expr(part) & facts)
+                        for part, pos, fix in repairs(self.policy)]
         self._least: dict[Combo, dict] = {}
         self.base = frozenset(self.interps(self.assumed)) - set(self.chosen)
         self.consistent: Optional[set[Combo]] = None  # combos over base ∪ chosen
@@ -240,8 +244,8 @@ class Analyser:
         admissible case under the same reading only in the facts ``changed`` (None: not
         known; every assumption is evaluated)."""
         ev = Evaluator(self.policy, case, reading, validate=False)
-        return all(ev.expr(a.expr) for a, facts in self.assumption_facts
-                   if changed is None or facts & changed)
+        return all(holds(ev) for holds, facts in self.assumption_facts
+                   if changed is None or not facts.isdisjoint(changed))
 
     def _admissible_variant(self, case: dict, reading: dict, key: Combo,
                             proj: Projection) -> Optional[dict]:
@@ -321,10 +325,13 @@ class Analyser:
         """The seed case for ``seed`` on the least admissible case under ``key``, with
         assumptions it breaks patched (prefilter.repairs, a few rounds). A guess only:
         callers evaluate it."""
-        case = seed_case(self.policy, seed, self._least[key])
+        least = self._least[key]
+        case = seed_case(self.policy, seed, least)
         for _ in range(3):
+            changed = {n for n, v in case.items() if least[n] != v}
             ev = Evaluator(self.policy, case, reading, validate=False)
-            broken = [fix for part, pos, fix in self.repairs if bool(ev.expr(part)) != pos]
+            broken = [fix for part, pos, fix, facts in self.repairs
+                      if not facts.isdisjoint(changed) and bool(part(ev)) != pos]
             if not broken:
                 break
             for fix in broken:

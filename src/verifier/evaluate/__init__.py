@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model.policy import PolicySet
-from .core import Evaluator, Value, check_case
+from .core import Evaluator, Value, check_case, compile_expr
 from .structure import (Atom, Index, conclusion_atom, incompatible, index, outcome_atoms,
                         same_conclusion)
 
-__all__ = ["Atom", "Evaluator", "Index", "Outcomes", "Value", "admissible", "check_case",
+__all__ = ["Atom", "Evaluator", "compile_expr", "Index", "Outcomes", "Value", "admissible", "check_case",
            "conclusion_atom", "eval_expr", "evaluate", "incompatible", "index",
            "outcome_atoms", "same_conclusion"]
 

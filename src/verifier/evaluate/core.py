@@ -171,6 +171,11 @@ class Evaluator:
 # node kept beside its closure so an id is never mistaken for another node's.
 
 
+def compile_expr(policy: PolicySet, e):
+    """``e`` as a function of an Evaluator of ``policy`` (what ``Evaluator.expr`` runs)."""
+    return _compiled(policy, e)
+
+
 def _compiled(policy: PolicySet, e):
     code = policy.__dict__.get("_verifier_code")
     if code is None:
@@ -190,6 +195,15 @@ def _compile(policy: PolicySet, e):
         return lambda ev: value
     if isinstance(e, Ref):
         name = e.name
+        if name in policy.facts:
+            return lambda ev: ev.case[name]
+        if name in policy.interpretations:
+            def interpretation(ev):
+                ev.reads.add(name)
+                return ev.readings[name]
+            return interpretation
+        if name in policy.terms:
+            return lambda ev: ev.term(name)
         return lambda ev: ev.ref(name)
     if isinstance(e, Not):
         f = sub(e.operand)
