@@ -41,8 +41,10 @@ class Baseline:
 
 
 # ---------------------------------------------------------------- loading
-def _error(path: str, line: int, reason: str, hint: Optional[str] = None) -> Diagnostic:
-    return diag("V100", Span(str(path), max(line, 1), 1), hint, path=path, reason=reason)
+def _error(path: str, line: int, reason: str, hint: Optional[str] = None,
+           code: str = "B700") -> Diagnostic:
+    """B700 for a baseline whose contents are wrong; V100 when it cannot be read."""
+    return diag(code, Span(str(path), max(line, 1), 1), hint, path=path, reason=reason)
 
 
 def _entry_lines(text: str) -> list[int]:
@@ -71,7 +73,7 @@ def load_baseline(path) -> tuple[Optional[Baseline], tuple[Diagnostic, ...]]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, (_error(path, 1, getattr(exc, "strerror", None) or str(exc)),)
+        return None, (_error(path, 1, getattr(exc, "strerror", None) or str(exc), code="V100"),)
     try:
         data = _parse(path, text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:

@@ -103,6 +103,15 @@ _CODES = (
          "案例事实与假设 {name} 矛盾({clauses})"),
     Code("C507", "certificate-disagreement", ERROR, "z3 and cvc5 disagree on {question}: {z3} vs {cvc5}",
          "z3 与 cvc5 对 {question} 的结论不一致:{z3} / {cvc5}"),
+    # ---- amendments: semantic diff (D6xx) and baselines (B7xx)
+    Code("D600", "outcome-changed", WARNING, "{outcome} is decided differently after the change",
+         "修改后 {outcome} 的结论发生变化"),
+    Code("D601", "admissibility-changed", WARNING, "the set of admissible cases changed ({direction})",
+         "可受理情形的集合发生变化({direction})"),
+    Code("D602", "outcome-unknown", WARNING, "the solver could not compare {outcome} ({reason})",
+         "求解器未能比较 {outcome}({reason})"),
+    Code("B700", "bad-baseline", ERROR, "the baseline {path} is not valid: {reason}",
+         "基线文件 {path} 无效:{reason}"),
 )
 
 _TITLES_ZH = {
@@ -110,6 +119,7 @@ _TITLES_ZH = {
     "A403": "结论相同的重叠", "A404": "空白(无结论)", "A405": "裁量", "A406": "永不适用的规则",
     "A407": "总被推翻的规则", "A408": "冗余规则", "A409": "命题不成立", "A410": "命题成立",
     "A411": "求解器未能判定",
+    "D600": "结论发生变化", "D601": "可受理情形发生变化", "D602": "未能比较", "B700": "基线文件无效",
 }
 
 REGISTRY: dict[str, Code] = {c.code: replace(c, title_zh=_TITLES_ZH.get(c.code, "")) for c in _CODES}

@@ -6,7 +6,8 @@ from ..diagnostics.codes import REGISTRY
 CODES_DOC = "docs/codes.md"
 
 _SECTIONS = (("V1", "Input and syntax"), ("V2", "Names and types"), ("V3", "Lints"),
-             ("A4", "Analysis findings"), ("C5", "Case files and certificates"))
+             ("A4", "Analysis findings"), ("C5", "Case files and certificates"),
+             ("D6", "Amendments (verifier diff)"), ("B7", "Baselines"))
 
 
 def _cell(text: str) -> str:
