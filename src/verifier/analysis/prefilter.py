@@ -59,12 +59,15 @@ def _implied(policy: PolicySet, e, positive: bool, depth: int = 0, guess: int = 
     implies its definition (both ways); a term only one rule concludes implies that
     rule's applicability (closed completion). With ``guess`` 1 (-1), a disjunction also
     yields its first (last) operand's conjuncts and a term several rules conclude the
-    first (last) rule's: no longer implied, one way to make ``e`` true (for seeds)."""
+    first (last) rule's, and an implication its consequent: no longer implied, one way to
+    make ``e`` true (for seeds)."""
     pick = 0 if guess > 0 else -1
     for part, pos in _conjuncts(e, positive):
         yield part, pos
         if guess and (isinstance(part, Or) and pos or isinstance(part, And) and not pos):
             yield from _implied(policy, part.operands[pick], pos, depth + 1, guess)
+        if guess and isinstance(part, Implies) and pos:        # true whatever the premise
+            yield from _implied(policy, part.right, True, depth + 1, guess)
         if not isinstance(part, Ref) or part.name not in policy.terms or depth > 32:
             continue
         term = policy.terms[part.name]
