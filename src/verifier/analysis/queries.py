@@ -143,11 +143,15 @@ class Analyser:
         keep = set(names) | set(self.chosen)
         relevant = self.relevant(interps)
         proj = Projection(self.universe(names), frozenset(interps), relevant)
+        cubes: list[Combo] = []
+        for seed in seeds:
+            if len(proj.found) < len(proj.universe):
+                cubes += self._seeded(condition, seed, holds, proj, names)
+        if len(proj.found) == len(proj.universe):
+            return proj
         self.s.reading = dict(self.chosen)
         with self.s.scope(condition):
-            for seed in seeds:
-                if len(proj.found) < len(proj.universe):
-                    self.s.exclude_readings(self._seeded(condition, seed, holds, proj, names))
+            self.s.exclude_readings(cubes)
             while len(proj.found) < len(proj.universe):
                 r = self.s.check(core=False)
                 if r.unknown:

@@ -62,10 +62,9 @@ def simplify(readings) -> tuple[Reading, ...]:
         changed = False
         names = sorted({n for r in rs for n, _ in r})
         for n in names:
-            if not all(any(k == n for k, _ in r) for r in rs):
+            if not all((n, True) in r or (n, False) in r for r in rs):
                 continue
-            flipped = {frozenset((k, (not v) if k == n else v) for k, v in r) for r in rs}
-            if flipped == rs:
+            if all(r - {(n, v)} | {(n, not v)} in rs for r in rs for v in (True, False) if (n, v) in r):
                 rs = {frozenset((k, v) for k, v in r if k != n) for r in rs}
                 changed = True
                 break
