@@ -43,6 +43,7 @@ def one(n: int) -> dict:
     return {"rules": n, "facts": len(p.facts), "compile_s": round(t1 - t0, 3),
             "analyse_s": round(t2 - t1, 3), "solver_checks": a.queries,
             "findings": len(a.findings), "by_code": dict(sorted(codes.items())),
+            "phases": {name: {"s": round(sec, 3), "checks": n} for name, sec, n in a.phases},
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 

@@ -181,29 +181,34 @@ def conjoin(summaries) -> Summary:
     return out
 
 
-def seed_case(policy: PolicySet, summary: Summary, base: dict) -> dict:
+def seed_case(policy: PolicySet, summary: Summary, base: dict, touched: set | None = None) -> dict:
     """A candidate case for a condition summarised by ``summary``: ``base`` with the
     summary's literals made true, the least label or value they allow, and each clause
     not yet satisfied satisfied by its last literal (in name order, as the least case
-    would). Only a guess: callers must evaluate it."""
+    would). Only a guess: callers must evaluate it. The facts it sets are added to
+    ``touched`` (the case equals ``base`` elsewhere)."""
     case = dict(base)
+    touched = set() if touched is None else touched
+
+    def put(n, v):
+        case[n] = v
+        touched.add(n)
     for n, v in summary.polarity.items():
         if n in policy.facts:
-            case[n] = v
+            put(n, v)
     for n, allowed in summary.labels.items():
         labels = [x for x in policy.facts[n].type.labels if x in allowed]
         if labels and case[n] not in allowed:
-            case[n] = labels[0]
+            put(n, labels[0])
     for n, (lo, hi) in summary.bounds.items():
         t = policy.facts[n].type
         lo, hi = max(lo, t.lo), min(hi, t.hi)
         if lo <= hi and not lo <= case[n] <= hi:
-            case[n] = lo
+            put(n, lo)
     for clause in summary.clauses:
         options = [(n, v) for n, v in clause if summary.polarity.get(n, v) == v]
         if options and not any(case[n] == v for n, v in clause):
-            n, v = max(options)
-            case[n] = v
+            put(*max(options))
     return case
 
 

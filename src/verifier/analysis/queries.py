@@ -12,6 +12,7 @@ replayed through verifier.evaluate before they are recorded.
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Callable, Optional
 
 import z3
@@ -178,9 +179,9 @@ class Analyser:
 
         def case_for(key: Combo) -> Optional[dict]:
             if key not in cases:
-                least = self._least.get(key)
-                case = None if least is None else self.seed_case(seed, key, {**reading, **dict(key)})
-                changed = None if case is None else {n for n in case if case[n] != least[n]}
+                case, changed = None, None
+                if key in self._least:
+                    case, changed = self.seed_case(seed, key, {**reading, **dict(key)})
                 ok = case is not None and self._admissible(case, {**reading, **dict(key)}, changed)
                 cases[key] = case if ok else None
             return cases[key]
@@ -325,22 +326,21 @@ class Analyser:
         guess through their disjunctions and terms."""
         return tuple(conjoin(self.summary(r, guess) for r in rids) for guess in (0, 1, -1))
 
-    def seed_case(self, seed: Summary, key: Combo, reading: dict) -> dict:
+    def seed_case(self, seed: Summary, key: Combo, reading: dict) -> tuple[dict, set]:
         """The seed case for ``seed`` on the least admissible case under ``key``, with
-        assumptions it breaks patched (prefilter.repairs, a few rounds). A guess only:
-        callers evaluate it."""
-        least = self._least[key]
-        case = seed_case(self.policy, seed, least)
+        assumptions it breaks patched (prefilter.repairs, a few rounds), and the facts
+        where it may differ from that least case. A guess only: callers evaluate it."""
+        changed: set = set()
+        case = seed_case(self.policy, seed, self._least[key], changed)
         for _ in range(3):
-            changed = {n for n, v in case.items() if least[n] != v}
             ev = Evaluator(self.policy, case, reading, validate=False)
             broken = [fix for part, pos, fix, facts in self.repairs
                       if not facts.isdisjoint(changed) and bool(part(ev)) != pos]
             if not broken:
                 break
             for fix in broken:
-                case = seed_case(self.policy, fix, case)
-        return case
+                case = seed_case(self.policy, fix, case, changed)
+        return case, changed
 
     def witness_for(self, condition: z3.BoolRef, combo: Combo, names, holds: Holds,
                     seeds: Seeds = ()) -> tuple:
@@ -351,7 +351,7 @@ class Analyser:
         reading = {**{n: False for n in self.policy.interpretations}, **dict(combo)}
         least = self._least.get(self.restrict(combo, self.assumed))
         for seed in seeds if least is not None else ():
-            case = self.seed_case(seed, self.restrict(combo, self.assumed), reading)
+            case, _ = self.seed_case(seed, self.restrict(combo, self.assumed), reading)
             ev = Evaluator(self.policy, case, reading, validate=False)
             if ev.admissible() and holds(ev):
                 return condition, (case, reading), combo, relevant
@@ -575,14 +575,17 @@ class Analyser:
                 self.add("A410", (), name, proj.missing)
 
     # ------------------------------------------------------------ all
+    PHASES = ("consistency", "rules_alive", "rules_shadowed", "rules_redundant", "pairs",
+              "decisions", "actions", "properties")
+
     def run(self) -> list[Finding]:
-        self.consistency()
-        if self.consistent:
-            self.rules_alive()
-            self.rules_shadowed()
-            self.rules_redundant()
-            self.pairs()
-            self.decisions()
-            self.actions()
-            self.properties()
+        """Every analysis in order; ``self.phases`` records (name, seconds, solver calls)
+        of each (statistics for bench/, never printed in reports)."""
+        self.phases: list[tuple[str, float, int]] = []
+        for name in self.PHASES:
+            if name != "consistency" and not self.consistent:
+                break
+            start, checks = time.perf_counter(), self.s.checks
+            getattr(self, name)()
+            self.phases.append((name, time.perf_counter() - start, self.s.checks - checks))
         return self.findings

@@ -29,6 +29,7 @@ class Analysis:
     reading_count: int = 1
     queries: int = 0
     seconds: float = 0.0
+    phases: tuple[tuple[str, float, int], ...] = ()    # (analysis, seconds, solver calls)
 
     def of(self, code: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.code == code)
@@ -95,7 +96,8 @@ def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
     if unknown:
         raise ValueError(f"not interpretations: {sorted(unknown)}")
     solver = EngineSolver(compile_policy(policy), timeout_ms=timeout_ms, minimize_cores=True)
-    findings = Analyser(solver, chosen).run()
+    analyser = Analyser(solver, chosen)
+    findings = analyser.run()
     free = len(policy.interpretations) - len(chosen)
     return Analysis(merge(findings), (tuple(chosen.items()),), tuple(sorted(policy.interpretations)),
-                    2 ** free, solver.checks, time.perf_counter() - start)
+                    2 ** free, solver.checks, time.perf_counter() - start, tuple(analyser.phases))
