@@ -2,10 +2,12 @@
 
     python bench/bench_rulings.py [POLICY...] [--cases 10000] [--naive 500] [--proofs 200] [--seed 1]
 
-Generates random partial cases of the policy (each fact known with probability 1/2,
-readings left open so every combination is ruled on), then measures on ONE core:
+Generates random partial cases of the policy (each fact known with probability 1/2, taken
+from a random admissible complete case unless ``--source random``; readings fixed per case,
+or left open with ``--readings open``), then measures on ONE core:
   fast   complete verdict sets (every outcome under every admissible reading) per second,
-         one ``consequences`` call per reading (``RulingEngine.statuses``);
+         a three-valued pre-pass then at most one ``consequences`` call per reading
+         (``RulingEngine.statuses``);
   naive  the same verdict sets by two satisfiability checks per outcome and reading;
   proofs minimal core + cvc5 re-check of one PROVEN/REFUTED verdict, on demand.
 The two answers are compared case by case; any difference is a failure (exit 1).
@@ -26,20 +28,46 @@ from verifier.model import BoolType, EnumType  # noqa: E402
 from verifier.rulings import PROVEN, REFUTED, RulingEngine  # noqa: E402
 
 
-def random_cases(policy, n: int, seed: int, readings: str = "fixed") -> list:
+def random_cases(policy, n: int, seed: int, readings: str = "fixed", source: str = "admissible") -> list:
+    """``n`` partial cases, each fact known with probability 1/2. ``source`` "random":
+    known facts drawn uniformly (most such cases contradict an assumption: the 办法's
+    integer counts and 蕴含 assumptions); "admissible": the known facts are taken from a
+    random admissible complete case (z3 with random phase and seed), as a real disputed
+    case would be, so every case gets full verdicts."""
     rng = random.Random(seed)
     names = sorted(policy.facts)
+    complete = _admissible_cases(policy, n, seed) if source == "admissible" else None
     cases = []
     for i in range(n):
         facts = {}
         for name in names:
             if rng.random() < 0.5:
                 t = policy.facts[name].type
-                facts[name] = (rng.random() < 0.5 if isinstance(t, BoolType) else rng.choice(t.labels)
+                facts[name] = (complete[i][0][name] if complete else
+                               rng.random() < 0.5 if isinstance(t, BoolType) else rng.choice(t.labels)
                                if isinstance(t, EnumType) else rng.randint(t.lo, t.hi))
-        fixed = {name: rng.random() < 0.5 for name in sorted(policy.interpretations)} if readings == "fixed" else {}
+        fixed = {}
+        if readings == "fixed":
+            fixed = ({name: complete[i][1][name] for name in sorted(policy.interpretations)} if complete else
+                     {name: rng.random() < 0.5 for name in sorted(policy.interpretations)})
         cases.append(make_case(f"bench-{i}", facts, fixed))
     return cases
+
+
+def _admissible_cases(policy, n: int, seed: int) -> list:
+    """``n`` admissible complete cases with their readings: models of the policy's
+    encoding under a random phase and a fresh random seed each (setup, not timed)."""
+    from verifier.logic import EngineSolver, compile_policy
+    s = EngineSolver(compile_policy(policy))
+    s.solver.set("phase", "random")
+    out = []
+    for i in range(n):
+        s.solver.set("random_seed", seed * 1_000_003 + i)
+        r = s.check(core=False)
+        if not r.refuted:
+            raise SystemExit("the policy admits no case")
+        out.append(s.enc.case_from_model(r.model))
+    return out
 
 
 def naive_statuses(engine, case, readings):
@@ -59,6 +87,9 @@ def main(argv=None) -> int:
     ap.add_argument("--naive", type=int, default=500, help="cases for the naive baseline")
     ap.add_argument("--proofs", type=int, default=200, help="verdicts proved and certified on demand")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--source", choices=("admissible", "random"), default="admissible",
+                    help="admissible: known facts from random admissible complete cases (default); "
+                         "random: uniformly drawn known facts (mostly inadmissible cases)")
     ap.add_argument("--readings", choices=("fixed", "open"), default="fixed",
                     help="fixed: each case fixes every interpretation (one verdict set per case); "
                          "open: none fixed, every combination is ruled on")
@@ -72,7 +103,7 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     engine = RulingEngine(policy)
     compile_s = time.perf_counter() - t0
-    cases = random_cases(policy, args.cases, args.seed, args.readings)
+    cases = random_cases(policy, args.cases, args.seed, args.readings, args.source)
     outcomes = len(engine.outcomes)
     readings = 2 ** (len(policy.interpretations) - len(cases[0].readings))
     print(f"policy: {', '.join(args.policy)}: {len(policy.rules)} rules, {len(policy.facts)} facts, "
@@ -86,6 +117,13 @@ def main(argv=None) -> int:
     fast_rate = len(cases) / fast_cpu
     print(f"fast:   {len(cases)} complete verdict sets: {fast_cpu:.2f} s CPU = {fast_rate:,.0f} cases/s per core "
           f"({fast_s:.2f} s wall)")
+    counts = dict(engine.query.counts)
+    if counts["cases"]:
+        calls = max(counts["calls"], 1)
+        print(f"        pre-pass: {counts['inadmissible']} of {counts['cases']} decide() calls inadmissible without "
+              f"the solver, {counts['no_call']} fully decided; {counts['calls']} solver calls, each with "
+              f"{counts['atoms'] / calls:.1f} of {len(engine.query._pending)} non-constant outcomes "
+              f"({counts['reused'] / calls:.1f} more reused by cone) and {counts['literals'] / calls:.1f} case literals")
 
     sample = cases[: args.naive]
     t0, c0 = time.perf_counter(), time.process_time()

@@ -107,6 +107,90 @@ def test_full_rulings_on_random_policies_are_certified(seed):
                     assert v.proof.z3 == "unsat" and v.proof.cvc5 == "unsat"
 
 
+def forced(policy, table, facts, readings, keys):
+    """{outcome: value} for the outcomes (internal discretion atoms too) equal in every
+    admissible completion; None when no completion is admissible (brute force)."""
+    results = [res for full, rd, res in table if res.admissible
+               and all(full[n] == v for n, v in facts.items()) and all(rd[n] == v for n, v in readings.items())]
+    if not results:
+        return None
+
+    def value(res, key):
+        kind, target, v = key
+        if kind == "discretion":
+            return res.discretion[target]
+        if kind == "discretion_on":
+            return any(res.discretion[d.id] for d in policy.discretions if d.target == target)
+        return res.atoms[Atom(kind, target, v)]
+    out = {}
+    for key in keys:
+        seen = {value(res, key) for res in results}
+        if len(seen) == 1:
+            out[key] = seen.pop()
+    return out
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**32 - 1))
+def test_decide_with_prepass_and_reuse_agrees_with_brute_force(seed):
+    """``decide`` (three-valued pre-pass, verdicts reused by cone restriction, solver for the
+    rest) fixes exactly the outcomes fixed in every admissible completion."""
+    rng = random.Random(seed)
+    policy = random_policy(rng, max_bool=4, max_rules=7)
+    table = brute_table(policy)
+    query = RulingEngine(policy, certify=False).query
+    for _ in range(30):                        # enough cases on one engine to reuse verdicts
+        full, rd, _ = rng.choice(table)
+        keep = rng.choice((0.3, 0.6, 1.0))
+        facts = {n: v for n, v in full.items() if rng.random() < keep}
+        readings = {n: v for n, v in rd.items() if rng.random() < keep}
+        got = query.decide(tuple(sorted(facts.items())), tuple(sorted(readings.items())))
+        assert got == forced(policy, table, facts, readings, query.outcomes), (facts, readings)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**32 - 1))
+def test_inadmissibility_core_is_minimal_and_independent_of_history(seed):
+    """The premises explaining an inadmissible case contradict each other and each is needed;
+    when the pre-pass finds a FALSE assumption, a fresh engine and one that ruled on other
+    cases first give the same set (z3's own cores, the fallback, depend on history)."""
+    import z3
+    rng = random.Random(seed)
+    policy = random_policy(rng, max_bool=4, max_rules=7)
+    table = brute_table(policy)
+    busy, fresh = (RulingEngine(policy, certify=False).query for _ in range(2))
+    for _ in range(25):
+        full, rd, _ = rng.choice(table)
+        facts = tuple(sorted((n, v) for n, v in full.items() if rng.random() < 0.7))
+        readings = tuple(sorted((n, v) for n, v in rd.items() if rng.random() < 0.7))
+        inadmissible = forced(policy, table, dict(facts), dict(readings), ()) is None
+        assert (busy.decide(facts, readings) is None) == inadmissible
+        if not inadmissible:
+            continue
+        core = busy.core(facts, readings)
+        lits = lambda premises: [busy.premise_literal(k, i) for k, i in premises]  # noqa: E731
+        assert busy.solver.check(lits(core)) == z3.unsat
+        for i in range(len(core)):
+            assert busy.solver.check(lits(core[:i] + core[i + 1:])) == z3.sat
+        if busy._contradiction_seed(facts, readings) is not None:     # explained by the pre-pass
+            assert fresh.core(facts, readings) == core
+
+
+def test_decide_paths_are_exercised():
+    """Inadmissible without the solver, decided without the solver, verdicts reused."""
+    query = RulingEngine(P, certify=False).query
+    rng = random.Random(11)
+    for _ in range(200):
+        case = random_partial(P, rng)
+        query.decide(case.facts, (("严格解释", True),))
+    everything = tuple(sorted({n: False if isinstance(f.type, BoolType) else f.type.labels[0]
+                               if isinstance(f.type, EnumType) else f.type.lo for n, f in P.facts.items()}.items()))
+    query.decide(everything, (("严格解释", True),))
+    counts = query.counts
+    assert counts["no_call"] > 0 and counts["reused"] > 0 and counts["calls"] > 0
+    assert counts["inadmissible"] > 0 or not P.assumptions
+
+
 # ------------------------------------------------------------------ the fixture policy
 
 ENGINE = RulingEngine(P)

@@ -2,11 +2,14 @@
 
 One incremental ``SolverFor("QF_FD")`` holds the policy with a tracking literal per rule
 and per assumption; a case is a list of literals (facts, readings). ``decide`` answers
-every outcome in one ``consequences`` call; proofs (minimal cores), completions and
-deciding sets are computed on demand.
+every outcome with at most one ``consequences`` call, after a three-valued pre-pass in
+plain Python (``verifier.evaluate.partial``) that settles what the known facts already
+force; proofs (minimal cores), completions and deciding sets are computed on demand.
 
 Contracts (each query states what unsat means):
 - ``admissible``: unsat iff the known facts and readings contradict the assumptions.
+- ``decide``: an outcome is returned with a value only when it takes that value in every
+  admissible completion (pre-pass: in every completion; solver: unsat of its negation).
 - ``core``: the premises returned make ``goal`` fail unsat, and dropping any one of them
   makes it sat (deletion-checked).
 - ``deciding``: a set S of unknown facts is returned only when two completions that agree
@@ -19,11 +22,14 @@ from itertools import combinations, product
 import z3
 from z3 import z3core as Z3
 
+from ..evaluate.partial import FALSE, TRUE, UNKNOWN, PartialEvaluator
+from ..rulings.deps import Cone
 from ..model import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, BoolLit, BoolType,
                      Compare, Deontic, EnumType, Implies, IntLit, IntType, Is, Not, Or, PolicySet,
                      Ref)
 
 RULE, ASSUMPTION, FACT, READING = "rule", "assumption", "fact", "reading"
+_MISSING = object()
 
 
 class _Copy:
@@ -196,17 +202,40 @@ class RulingsQuery:
             self._literal_ids[neg.as_ast().value] = (key, False)
         # outcomes the policy fixes whatever the facts are (e.g. no rule concludes them) are
         # answered once here and left out of every later call
-        self._var_vector = z3.AstVector(ctx=self.fast.solver.ctx)
-        for var in self._vars:
-            self._var_vector.push(var)
-        self._constant = dict(self._literal_ids[i] for i in self._consequences(self.fast.solver, [], self._var_vector))
-        self._var_vector = z3.AstVector(ctx=self.fast.solver.ctx)
-        for key, var in zip(self.outcomes, self._vars):
+        pointers = [var.as_ast() for var in self._vars]
+        fixed = self._consequences(self.fast.solver, [], pointers)
+        # (None: the assumptions admit no case at all; then every ``decide`` answers None)
+        self._constant = dict(self._literal_ids[i] for i in fixed) if fixed is not None else {}
+        # the rest go through the three-valued pre-pass first (see ``decide``)
+        self.partial = PartialEvaluator(policy)
+        position = {k: i for i, k in enumerate(self.partial.keys)}
+        # an outcome's verdict on an admissible case depends only on the case restricted to
+        # its cone (facts and readings, closed under the assumptions that link them): for
+        # small cones, verdicts the solver gave are kept under that restriction and reused
+        cone = self._cone = Cone(policy)
+        self._pending = []
+        for key, ptr in zip(self.outcomes, pointers):
             if key not in self._constant:
-                self._var_vector.push(var)
+                names = tuple(sorted(cone.of(key)[0]))
+                self._pending.append((key, position[key], ptr, frozenset(names),
+                                      names if len(names) <= self.CONE_CACHE else None))
+        self._verdicts: dict[tuple, bool | None] = {}
+        # the facts and readings each assumption reaches (through terms and outcomes too)
+        self._reach = []
+        for a in policy.assumptions:
+            reach: set = set()
+            cone._walk_expr(a.expr, reach, set(), set())
+            self._reach.append((position[("assumption", a.name, None)], frozenset(reach)))
+        # what ``decide`` did (for the bench): cases, settled by the pre-pass as inadmissible,
+        # settled entirely by the pre-pass, solver calls, outcomes sent to the solver
+        self.counts = {"cases": 0, "inadmissible": 0, "no_call": 0, "calls": 0, "atoms": 0, "reused": 0,
+                       "literals": 0}
         self._tracker_list = [self.main.trackers[k] for k in sorted(self.main.trackers)]
         self._lits: dict[tuple, z3.BoolRef] = {}
         self._pair = None
+
+    CONE_CACHE = 16            # cache verdicts of outcomes whose cone has at most this many names
+    CACHE_LIMIT = 500_000      # entries; the cache is emptied when it grows past this
 
     # ------------------------------------------------------------ all readings in one call
     MAX_MULTI = 8
@@ -232,14 +261,13 @@ class RulingsQuery:
             copies[reading] = base if all(values) else _Copy(
                 p, solver, "m" + "".join("1" if v else "0" for v in values) + ".", False,
                 facts=base.facts, reading=dict(reading))
-        vector = z3.AstVector(ctx=solver.ctx)
-        ids, keep = {}, []
+        vector, ids, keep = [], {}, []
         for reading, copy in copies.items():
             for key in self.outcomes:
                 var = copy.atoms[key]
                 neg = z3.Not(var)
                 keep += [var, neg]
-                vector.push(var)
+                vector.append(var.as_ast())
                 ids[var.as_ast().value] = (reading, key, True)
                 ids[neg.as_ast().value] = (reading, key, False)
         self._multi = (solver, base, copies, vector, ids, keep)
@@ -269,15 +297,22 @@ class RulingsQuery:
         return out
 
     @staticmethod
-    def _consequences(solver, literals, vector) -> list[int] | None:
-        """Ids of the literals fixed by ``literals`` (raw API: z3py's wrappers cost ~5x the solving)."""
+    def _consequences(solver, literals, atoms: list) -> list[int] | None:
+        """Ids of the literals over ``atoms`` (``as_ast()`` handles) fixed by ``literals``; None: unsat.
+
+        Raw API: z3py's wrappers cost ~5x the solving on small policies.
+        """
         ctx = solver.ctx.ref()
-        assumptions = z3.AstVector(ctx=solver.ctx)
         push = _raw(Z3.Z3_ast_vector_push)
+        assumptions = z3.AstVector(ctx=solver.ctx)
         for lit in literals:
             push(ctx, assumptions.vector, lit.as_ast())
+        variables = z3.AstVector(ctx=solver.ctx)
+        for atom in atoms:
+            push(ctx, variables.vector, atom)
         result = z3.AstVector(ctx=solver.ctx)
-        status = Z3.Z3_solver_get_consequences(ctx, solver.solver, assumptions.vector, vector.vector, result.vector)
+        status = Z3.Z3_solver_get_consequences(ctx, solver.solver, assumptions.vector, variables.vector,
+                                               result.vector)
         if status == Z3.Z3_L_FALSE:
             return None
         if status != Z3.Z3_L_TRUE:
@@ -326,13 +361,71 @@ class RulingsQuery:
 
     # ------------------------------------------------------------ fast path
     def decide(self, facts, readings) -> dict[tuple, bool] | None:
-        """Every outcome fixed by the case: {outcome: value}; None when inadmissible."""
-        result = self._consequences(self.fast.solver, self.case_literals(facts, readings, self.fast),
-                                    self._var_vector)
-        if result is None:
+        """Every outcome fixed by the case: {outcome: value}; None when inadmissible.
+
+        A three-valued pre-pass (``verifier.evaluate.partial``) first settles what the known
+        facts force in every completion: a FALSE assumption means no admissible completion
+        (None, no solver call); a TRUE / FALSE outcome holds in every admissible completion
+        once one exists. An outcome left unknown whose cone (``rulings.deps.Cone``: the facts
+        and readings it depends on, closed under the assumptions linking them) has at most
+        ``CONE_CACHE`` names reuses the solver's verdict on an earlier admissible case with
+        the same restriction to that cone: the admissible completions are a product of the
+        cone's part and the rest, so the verdict depends on nothing else. The solver gets
+        the outcomes still unknown (some may be forced by the assumptions, or be beyond
+        Kleene logic, e.g. ``a or not a``), and its answer (unsat = no admissible
+        completion) also settles admissibility, so it is skipped only when every assumption
+        is TRUE and nothing is left for it. The call leaves out the known facts and readings
+        that no pending outcome's cone contains and that only TRUE assumptions reach: setting
+        them back to their known values in an admissible completion of the smaller case keeps
+        it admissible and changes no pending outcome, so the answer is the same.
+        """
+        counts = self.counts
+        counts["cases"] += 1
+        known, given = dict(facts), dict(readings)
+        values = self.partial.run(known, given, full=False)
+        if values is None:
+            counts["inadmissible"] += 1
             return None
         out = dict(self._constant)
-        out.update(self._literal_ids[i] for i in result)
+        pending, reused, misses, needed = [], {}, [], set()
+        verdicts = self._verdicts
+        for key, position, pointer, cone, names in self._pending:
+            value = values[position]
+            if value != UNKNOWN:
+                out[key] = value == TRUE
+                continue
+            if names is not None:
+                restriction = (key, tuple([known.get(n, given.get(n)) for n in names]))
+                cached = verdicts.get(restriction, _MISSING)
+                if cached is not _MISSING:
+                    reused[key] = cached
+                    continue
+                misses.append((key, restriction))
+            pending.append(pointer)
+            needed |= cone
+        if pending or values[0] != TRUE:
+            counts["calls"] += 1
+            counts["atoms"] += len(pending)
+            # a known fact or reading outside every pending outcome's cone, reached only by
+            # TRUE assumptions, changes neither admissibility nor a pending verdict: left out
+            for position, reach in self._reach:
+                if values[position] != TRUE:
+                    needed |= reach
+            literals = self.case_literals([f for f in facts if f[0] in needed],
+                                          [r for r in readings if r[0] in needed], self.fast)
+            counts["literals"] += len(literals)
+            result = self._consequences(self.fast.solver, literals, pending)
+            if result is None:          # inadmissible: nothing learnt about the restrictions
+                return None
+            out.update(self._literal_ids[i] for i in result)
+        else:
+            counts["no_call"] += 1
+        counts["reused"] += len(reused)
+        out.update((key, value) for key, value in reused.items() if value is not None)
+        if len(verdicts) > self.CACHE_LIMIT:
+            verdicts.clear()
+        for key, restriction in misses:
+            verdicts[restriction] = out.get(key)
         return out
 
     def decide_naive(self, facts, readings) -> dict[tuple, bool] | None:
@@ -351,7 +444,17 @@ class RulingsQuery:
 
     # ------------------------------------------------------------ proofs
     def core(self, facts, readings, goal: tuple | None = None, holds: bool = True) -> list[tuple[str, object]]:
-        """A minimal set of premises under which ``goal`` cannot fail (None goal: inadmissibility)."""
+        """A minimal set of premises under which ``goal`` cannot fail (None goal: inadmissibility).
+
+        Inadmissibility is explained, when the three-valued pre-pass finds an assumption FALSE,
+        from the first such assumption (declaration order) with the known facts, readings and
+        rules it reaches, shrunk by deletion in a fixed order: the answer depends only on the
+        case, not on what the solver was asked before (z3's unsat cores do).
+        """
+        if goal is None:
+            seed = self._contradiction_seed(facts, readings)
+            if seed is not None:
+                return seed
         items = ([(k[0], k[1]) for k in sorted(self.main.trackers)]
                  + [(FACT, f) for f in facts] + [(READING, r) for r in readings])
         extra = []
@@ -373,6 +476,29 @@ class RulingsQuery:
             else:
                 index += 1
         return kept
+
+    def _contradiction_seed(self, facts, readings) -> list[tuple[str, object]] | None:
+        values = self.partial.run(dict(facts), dict(readings))
+        for (position, reach), a in zip(self._reach, self.policy.assumptions):
+            if values[position] != FALSE:
+                continue
+            names: set = set()
+            rules: set = set()
+            self._cone._walk_expr(a.expr, names, rules, set())
+            kept = ([(ASSUMPTION, a.name)] + [(RULE, r) for r in sorted(rules)]
+                    + [(FACT, f) for f in facts if f[0] in names]
+                    + [(READING, r) for r in readings if r[0] in names])
+            if self.solver.check([self.premise_literal(k, i) for k, i in kept]) != z3.unsat:
+                return None             # cannot happen if the pre-pass is sound; fall back
+            index = 0
+            while index < len(kept):    # deletion in a fixed order: each answer is semantic
+                trial = kept[:index] + kept[index + 1:]
+                if self.solver.check([self.premise_literal(k, i) for k, i in trial]) == z3.unsat:
+                    kept = trial
+                else:
+                    index += 1
+            return kept
+        return None
 
     def check_premises(self, premises: list[tuple[str, object]], goal: tuple, holds: bool) -> str:
         """z3's answer ("unsat" = forced) for exactly these premises and the negated goal."""
