@@ -1,4 +1,5 @@
 """Rulings: verdicts against brute force, proofs, completions, discretion, readings, rendering."""
+from pathlib import Path
 import itertools
 import json
 import random
@@ -381,3 +382,18 @@ def test_cli_case_formats_certificates_and_determinism(tmp_path):
     assert "[PROVEN] must not 容错" in en.stdout and "T-1「有违纪情形的,不予容错。」" in en.stdout
     data = json.loads(case("--format", "json").stdout)
     assert {v["outcome_en"]: v["status"] for v in data["verdicts"]}["must not 容错"] == PROVEN
+
+
+def test_discretion_lists_only_the_discretions_whose_condition_holds():
+    # JL: three 裁量 on 予以鼓励激励 (D-E1-9, D-E2-6, D-E3-3); only JL-E1-9's condition holds
+    from verifier.load import load_policy
+    policy = load_policy([str(Path(__file__).resolve().parent.parent / "policy")]).policy
+    facts = {n: False for n in ("年度考核优秀", "其他重点工作显著成绩", "本职一流业绩有影响", "业绩考核应予表彰",
+                                "两区观摩评比入选", "获改革创新奖一等奖", "述职评议单次排名第一", "平时考核好或良好",
+                                "百亿集群与企业培育", "双十工程建设成效显著", "节赛创建重大贡献",
+                                "脱贫拆迁生态工作成效明显", "打造特色党建品牌", "学深杭活动好经验", "专项任务中突出贡献")}
+    facts.update({"激励主体类型": "干部", "其他重要考核先进位次": True})
+    readings = {n: False for n in policy.interpretations}
+    ruling = RulingEngine(policy, certify=False).rule(make_case("d", facts, readings))
+    v = ruling.get((MAY, "予以鼓励激励", None)).verdicts[0]
+    assert v.status == DISCRETION and v.discretions == ("D-E1-9",)

@@ -210,14 +210,21 @@ class RulingEngine:
         names = set().union(*(self.cone.of(x)[0] for x in related))
         return frozenset(names & set(self.policy.interpretations))
 
+    def _discretions_in(self, case, reading, target: str) -> list:
+        """The discretions on ``target`` whose condition the case proves; if none is proven
+        (only their disjunction is), those it does not refute."""
+        ds = [d for d in sorted(self.policy.discretions, key=lambda d: d.id) if d.target == target]
+        fixed = self.query.decide(case.facts, reading) or {}
+        proven = [d for d in ds if fixed.get(("discretion", d.id, None)) is True]
+        return proven or [d for d in ds if fixed.get(("discretion", d.id, None)) is not False]
+
     def _verdict(self, case, reading, o, status, explain, diagnostics) -> Verdict:
         if not explain:
             return Verdict(o, reading, status)
         if status in (PROVEN, REFUTED):
             return Verdict(o, reading, status, proof=self.prove(case, reading, o, status == PROVEN, diagnostics))
         if status == DISCRETION:
-            target = o[1]
-            ds = [d for d in sorted(self.policy.discretions, key=lambda d: d.id) if d.target == target]
+            ds = self._discretions_in(case, reading, o[1])
             return Verdict(o, reading, status, makers=tuple(sorted({d.maker for d in ds})),
                            discretions=tuple(d.id for d in ds))
         # a partial reading stands for all its extensions: complete it (true) to replay
