@@ -1,8 +1,8 @@
 """Rulings: verdicts against brute force, proofs, completions, discretion, readings, rendering."""
-from pathlib import Path
 import itertools
 import json
 import random
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
