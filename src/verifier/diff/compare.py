@@ -56,7 +56,10 @@ class _Differ:
         inconsistent = tuple(side for side in ("old", "new")
                              if self.s.exists(self.s.side_consistent(side))[0] == UNSAT)
         adm = tuple(self.admissibility(side) for side in (OLD_ONLY, NEW_ONLY))
-        outcomes = tuple(self.outcome(key, presence) for key, presence in self.atoms())
+        atoms = self.atoms()
+        self.s.prepare([self._pair(key, presence) for key, presence in atoms
+                        if not self._same_structure(key, presence)])
+        outcomes = tuple(self.outcome(key, presence) for key, presence in atoms)
         delta = findings_delta(m.old, m.new) if with_findings else FindingsDelta(ran=False)
         return Diff(old_label, new_label, declaration_changes(m.old, m.new), adm, outcomes,
                     delta, inconsistent, self.s.queries)
@@ -98,13 +101,21 @@ class _Differ:
         return self._split(names)
 
     # ------------------------------------------------------------ questions
+    def _pair(self, key: Atom, presence: str) -> tuple:
+        """(old atom, new atom) of the merged policy; None on the side lacking it."""
+        return (key if presence != NEW_ONLY else None,
+                self.m.new_atom(key) if presence != OLD_ONLY else None)
+
+    def _same_structure(self, key: Atom, presence: str) -> bool:
+        """Both sides compute the outcome from identical declarations (proof of SAME)."""
+        return self.structural and presence == BOTH and \
+            self.sigs["old"].atom(key) == self.sigs["new"].atom(key) and \
+            not self._kind_changed(self.cones["old"].atom(key))
+
     def outcome(self, key: Atom, presence: str) -> OutcomeDiff:
-        old_atom = key if presence != NEW_ONLY else None
-        new_atom = self.m.new_atom(key) if presence != OLD_ONLY else None
+        old_atom, new_atom = self._pair(key, presence)
         defs = self.definitions(key)
-        if self.structural and presence == BOTH and \
-                self.sigs["old"].atom(key) == self.sigs["new"].atom(key) and \
-                not self._kind_changed(self.cones["old"].atom(key)):
+        if self._same_structure(key, presence):
             return OutcomeDiff(key, presence, SAME, (), None, *defs, self.location(key, presence))
         status, reason = self.s.exists(self.s.flip(old_atom, new_atom, "changed"))
         if status == UNSAT:
