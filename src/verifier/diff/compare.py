@@ -13,7 +13,7 @@ from ..printer import print_expr
 from .cone import Cone, Signature
 from .cubes import cube_expr
 from .decls import declaration_changes
-from .findings import findings_delta
+from .findings import start_findings
 from .merge import Merged, merge
 from .report import (BOTH, CHANGED, GAINED, LOST, NEW_ONLY, OLD_ONLY, SAME, UNKNOWN,
                      AdmissibilityDiff, Change, Diff, FindingsDelta, OutcomeDiff, RuleUse,
@@ -53,6 +53,7 @@ class _Differ:
 
     def run(self, old_label, new_label, with_findings) -> Diff:
         m = self.m
+        pending = start_findings(m.old, m.new) if with_findings else None
         inconsistent = tuple(side for side in ("old", "new")
                              if self.s.exists(self.s.side_consistent(side))[0] == UNSAT)
         adm = tuple(self.admissibility(side) for side in (OLD_ONLY, NEW_ONLY))
@@ -60,7 +61,7 @@ class _Differ:
         self.s.prepare([self._pair(key, presence) for key, presence in atoms
                         if not self._same_structure(key, presence)])
         outcomes = tuple(self.outcome(key, presence) for key, presence in atoms)
-        delta = findings_delta(m.old, m.new) if with_findings else FindingsDelta(ran=False)
+        delta = pending() if pending is not None else FindingsDelta(ran=False)
         return Diff(old_label, new_label, declaration_changes(m.old, m.new), adm, outcomes,
                     delta, inconsistent, self.s.queries)
 

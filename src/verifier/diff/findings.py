@@ -1,6 +1,10 @@
 """Findings introduced, resolved and unchanged between two versions (by fingerprint)."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+from typing import Callable
+
 from ..analysis import analyse
 from ..model.policy import PolicySet
 from .report import FindingsDelta
@@ -8,9 +12,53 @@ from .report import FindingsDelta
 
 def findings_delta(old: PolicySet, new: PolicySet, *, timeout_ms: int = 10_000) -> FindingsDelta:
     """Analyse both versions and match their findings by fingerprint (not by line)."""
-    a = analyse(old, timeout_ms=timeout_ms).findings
-    b = analyse(new, timeout_ms=timeout_ms).findings
-    return delta(a, b)
+    return start_findings(old, new, timeout_ms=timeout_ms, background=False)()
+
+
+def start_findings(old: PolicySet, new: PolicySet, *, timeout_ms: int = 10_000,
+                   background: bool = True) -> Callable[[], FindingsDelta]:
+    """Start analysing both versions; the function returned waits and matches the findings.
+
+    With ``background`` and a second core, each version is analysed in a forked worker
+    process while the caller goes on (the semantic diff); the findings are the same as in
+    one process (witnesses are canonical). A worker that fails is redone here."""
+    jobs = [_Job(p, timeout_ms, background) for p in (old, new)]
+    return lambda: delta(*(job.result() for job in jobs))
+
+
+class _Job:
+    """One analysis, in a forked child when asked and possible, else on demand."""
+
+    def __init__(self, policy: PolicySet, timeout_ms: int, background: bool):
+        self.policy, self.timeout_ms = policy, timeout_ms
+        self.conn = self.process = None
+        if background and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            ctx = multiprocessing.get_context("fork")
+            self.conn, child = ctx.Pipe(duplex=False)
+            self.process = ctx.Process(target=_work, args=(policy, timeout_ms, child), daemon=True)
+            self.process.start()
+            child.close()
+
+    def result(self):
+        if self.process is not None:
+            try:
+                ok, value = self.conn.recv()
+            except (EOFError, OSError):
+                ok, value = False, None
+            self.process.join()
+            if ok:
+                return value
+        return analyse(self.policy, timeout_ms=self.timeout_ms).findings
+
+
+def _work(policy: PolicySet, timeout_ms: int, conn) -> None:
+    try:
+        conn.send((True, analyse(policy, timeout_ms=timeout_ms).findings))
+    except BaseException as exc:          # reported by redoing the work in the parent
+        conn.send((False, repr(exc)))
+    finally:
+        conn.close()
+        os._exit(0)
 
 
 def delta(old_findings, new_findings) -> FindingsDelta:

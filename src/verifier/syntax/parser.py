@@ -103,7 +103,7 @@ def _parse_chunk(source: Source, start: int, end: int, first: bool, out: list):
     """Parse text[start:end]; on error append one diagnostic and return None."""
     chunk = source.text[start:end]
     try:
-        tree = parser().parse(chunk, start="start" if first else "items")
+        tree = _parse_tree(chunk, first)
     except UnexpectedInput as exc:
         out.append(_syntax_error(source, start, chunk, exc))
         return None
@@ -123,6 +123,22 @@ def _parse_chunk(source: Source, start: int, end: int, first: bool, out: list):
         return None
     out.extend(builder.diagnostics)
     return result
+
+
+_TREES: dict[tuple[str, bool], object] = {}   # chunk text -> parse tree (positions are chunk-relative)
+
+
+def _parse_tree(chunk: str, first: bool):
+    """Lark's tree for one chunk, memoised on its text: two versions of a document (diff)
+    share most declarations, and the tree does not depend on where the chunk stands."""
+    key = (chunk, first)
+    tree = _TREES.get(key)
+    if tree is None:
+        tree = parser().parse(chunk, start="start" if first else "items")
+        if len(_TREES) > 50_000:
+            _TREES.clear()
+        _TREES[key] = tree
+    return tree
 
 
 def _syntax_error(source: Source, base: int, chunk: str, exc: UnexpectedInput) -> Diagnostic:
