@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from ..diagnostics.codes import lookup
 from ..model.nodes import DECIDE, TERM, Deontic
 from ..printer import print_expr
 from ..printer.printer import name
@@ -270,9 +271,11 @@ def _md_findings(diff: Diff) -> list[str]:
 
 
 # ---------------------------------------------------------------- sarif
-SARIF_RULES = (("D600", "outcome-changed", "An outcome is decided differently after the change"),
-               ("D601", "admissibility-changed", "The set of admissible cases changed"),
-               ("D602", "outcome-unknown", "The solver could not compare an outcome"))
+# rule ids and names come from the code registry (verifier.diagnostics.codes, D6xx)
+SARIF_RULES = tuple((code, lookup(code).name, text) for code, text in (
+    ("D600", "An outcome is decided differently after the change"),
+    ("D601", "The set of admissible cases changed"),
+    ("D602", "The solver could not compare an outcome")))
 
 
 def render_sarif(diff: Diff, lang: str = "zh") -> str:
