@@ -70,7 +70,18 @@ class Analyser:
                                  for a in self.policy.assumptions]
         self.repairs = [(compile_expr(self.policy, part), pos, fix, self.cones.expr(part) & facts)
                         for part, pos, fix in repairs(self.policy)]
+        # per assumption component: its facts, the interpretations its assumptions read,
+        # and those assumptions compiled
+        interps = set(self.policy.interpretations)
+        self.assumption_groups = []
+        for group in sorted(set(self.components.values()), key=sorted):
+            mine = [a for a in self.policy.assumptions if self.cones.expr(a.expr) & group]
+            self.assumption_groups.append((
+                group, frozenset().union(*(self.cones.expr(a.expr) & interps for a in mine)),
+                [compile_expr(self.policy, a.expr) for a in mine]))
+        self._component_least: dict[tuple, Optional[dict]] = {}
         self._least: dict[Combo, dict] = {}
+        self._least_id: dict[Combo, int] = {}    # readings with equal least cases share an id
         self.base = frozenset(self.interps(self.assumed)) - set(self.chosen)
         self.consistent: Optional[set[Combo]] = None  # combos over base ∪ chosen
         self.findings: list[Finding] = []
@@ -105,18 +116,39 @@ class Analyser:
     def least_admissible(self, key: Optional[Combo] = None) -> dict:
         """The least admissible case under ``key`` (default: the current reading),
         restricted to the assumptions' interpretations: what the facts outside a witness's
-        relevant set take. Computed outside any scope (see ``consistency``)."""
+        relevant set take. Computed outside any scope (see ``consistency``).
+
+        Assumption components are independent, so the least case is the union of each
+        component's least assignment, which depends only on the interpretations its
+        assumptions read: all its facts at their default when the evaluator finds that
+        admissible (nothing is less), else the solver's least case restricted to it."""
         if key is None:
             key = self.restrict(tuple(sorted(self.s.reading.items())), self.assumed)
         if key not in self._least:
-            saved, self.s.reading = self.s.reading, dict(key)
-            r = self.s.consistent()
-            if not r.refuted:
-                raise WitnessError(f"no admissible case under {key}")
-            self._least[key] = minimise(self.s, z3.BoolVal(True), self.enc.case_from_model(r.model),
-                                        holds=lambda ev: True)[0]
-            self.s.reading = saved
+            defaults = {n: self.enc.default_value(n) for n in self.policy.facts}
+            ev = Evaluator(self.policy, defaults, {**{n: False for n in self.policy.interpretations},
+                                                   **dict(key)}, validate=False)
+            case = dict(defaults)
+            for i, (facts, interps, holds) in enumerate(self.assumption_groups):
+                ck = (i, self.restrict(key, interps))
+                if ck not in self._component_least:
+                    self._component_least[ck] = (None if all(h(ev) for h in holds)
+                                                 else self._solver_least(key))
+                if self._component_least[ck] is not None:
+                    case.update((n, self._component_least[ck][n]) for n in facts)
+            self._least[key] = case
         return self._least[key]
+
+    def _solver_least(self, key: Combo) -> dict:
+        """The least admissible case under ``key``, by witness minimisation."""
+        saved, self.s.reading = self.s.reading, dict(key)
+        r = self.s.consistent()
+        if not r.refuted:
+            raise WitnessError(f"no admissible case under {key}")
+        least = minimise(self.s, z3.BoolVal(True), self.enc.case_from_model(r.model),
+                         holds=lambda ev: True)[0]
+        self.s.reading = saved
+        return least
 
     def interps(self, names) -> list[str]:
         return [n for n in names if n in self.policy.interpretations]
@@ -185,13 +217,14 @@ class Analyser:
                 ok = case is not None and self._admissible(case, {**reading, **dict(key)}, changed)
                 cases[key] = case if ok else None
             return cases[key]
-        more, cubes = self._cover(case_for, reading, holds, proj, names)
+        witnesses: dict[Combo, dict] = {}
+        more, cubes = self._cover(case_for, reading, holds, proj, names, witnesses=witnesses)
         if more:
             proj.found += more
             if proj.first is None:
                 combo = min(more)
-                case = case_for(self.restrict(combo, self.assumed))
-                proj.first = (condition, (case, {**reading, **dict(combo)}), combo, proj.relevant)
+                proj.first = (condition, (witnesses[combo], {**reading, **dict(combo)}), combo,
+                              proj.relevant)
         return cubes
 
     def _generalise(self, case: dict, reading: dict, combo: Combo, holds: Holds,
@@ -209,39 +242,53 @@ class Analyser:
             raise WitnessError(f"solver case outside the open readings: {case} {reading}")
         more, cubes = self._cover(
             lambda key: self._admissible_variant(case, {**reading, **dict(key)}, key, proj),
-            reading, holds, proj, names)
+            reading, holds, proj, names, first=combo)
         if combo not in more:
             raise WitnessError(f"solver case fails replay under its reading: {case} {reading}")
         return more, cubes
 
     def _cover(self, case_for: Callable[[Combo], Optional[dict]], reading: dict, holds: Holds,
-               proj: Projection, names: list[str]) -> tuple[list[Combo], list[Combo]]:
-        """The open combos whose case (``case_for`` the combo's reading of the assumptions'
-        interpretations: an admissible case, or None) satisfies ``holds``, and cubes
-        covering exactly them. One evaluation decides every combo that agrees with it on
-        the interpretations it read (evaluation is a function of what it reads), so a
-        case that reads none of ``names`` costs one evaluation per reading of the
-        assumptions' interpretations, not one per combo."""
+               proj: Projection, names: list[str], first: Optional[Combo] = None,
+               witnesses: Optional[dict] = None) -> tuple[list[Combo], list[Combo]]:
+        """The open combos under which a case (``case_for`` a combo's reading of the
+        assumptions' interpretations: an admissible case under it, or None) is admissible
+        and satisfies ``holds``, and cubes covering exactly them; ``witnesses`` (if given)
+        receives the case that answers each.
+
+        One evaluation (assumptions and ``holds``) decides every combo that agrees with it
+        on the interpretations it read — evaluation is a function of what it reads — so a
+        case found for one reading of the assumptions' interpretations answers every
+        reading it does not read. A failure is taken for the readings whose least
+        admissible case is the same (their case is built the same way); others get their
+        own try. Exact either way: what this misses, the solver finds."""
         seen = set(proj.found)
         wanted = set(names)
-        groups: dict[Combo, list[Combo]] = {}
-        for c in proj.universe:
-            if c not in seen:
-                groups.setdefault(self.assumed_key(c), []).append(c)
+        todo = [c for c in proj.universe if c not in seen and c != first]
+        if first is not None:
+            todo.insert(0, first)              # the combo the case came from goes first
         more: list[Combo] = []
         cubes: set[Combo] = set()
-        for key, group in groups.items():
+        while todo:
+            c = todo[0]
+            key = self.assumed_key(c)
             case = case_for(key)
-            while case is not None and group:
-                ev = Evaluator(self.policy, case, {**reading, **dict(group[0])}, validate=False)
-                ok = holds(ev)
-                cube = frozenset((n, v) for n, v in group[0]
-                                 if n in wanted and (n in ev.reads or n in self.assumed))
-                covered = [d for d in group if cube.issubset(d)]
-                group = [d for d in group if not cube.issubset(d)]
-                if ok:
-                    more += covered
-                    cubes.add(tuple(sorted(cube)))
+            same = self._least_id.get(key, c)
+            if case is None:
+                todo = [d for d in todo[1:] if self._least_id.get(self.assumed_key(d), d) != same]
+                continue
+            ev = Evaluator(self.policy, case, {**reading, **dict(c)}, validate=False)
+            ok = all(f(ev) for f, _ in self.assumption_facts) and holds(ev)
+            cube = frozenset((n, v) for n, v in c if n in wanted and n in ev.reads)
+            if ok:
+                covered = [d for d in todo if cube.issubset(d)]
+                more += covered
+                todo = [d for d in todo if not cube.issubset(d)]
+                cubes.add(tuple(sorted(cube)))
+                if witnesses is not None:
+                    witnesses.update((d, case) for d in covered)
+            else:
+                todo = [d for d in todo[1:] if not (cube.issubset(d)
+                                                    and self._least_id.get(self.assumed_key(d), d) == same)]
         return more, sorted(cubes)
 
     def _admissible(self, case: dict, reading: dict, changed=None) -> bool:
@@ -385,8 +432,11 @@ class Analyser:
             self.consistent = set()
             return
         self.consistent = set(proj.found)
+        ids: dict[tuple, int] = {}
         for combo in sorted(self.consistent):
-            self.least_admissible(self.restrict(combo, self.assumed))
+            key = self.restrict(combo, self.assumed)
+            least = self.least_admissible(key)
+            self._least_id[key] = ids.setdefault(tuple(sorted(least.items())), len(ids))
         names = {a.name for a in self.policy.assumptions}
         for combo in proj.missing:
             self.s.reading = dict(combo)
