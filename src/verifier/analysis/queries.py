@@ -68,6 +68,8 @@ class Analyser:
         # facts it reads: a case that differs from an admissible one elsewhere satisfies it
         self.assumption_facts = [(compile_expr(self.policy, a.expr), self.cones.expr(a.expr) & facts)
                                  for a in self.policy.assumptions]
+        self.reading_assumptions = [compile_expr(self.policy, a.expr) for a in self.policy.assumptions
+                                    if self.cones.expr(a.expr) & set(self.policy.interpretations)]
         self.repairs = [(compile_expr(self.policy, part), pos, fix, self.cones.expr(part) & facts)
                         for part, pos, fix in repairs(self.policy)]
         # per assumption component: its facts, the interpretations its assumptions read,
@@ -277,18 +279,20 @@ class Analyser:
                 todo = [d for d in todo[1:] if self._least_id.get(self.assumed_key(d), d) != same]
                 continue
             ev = Evaluator(self.policy, case, {**reading, **dict(c)}, validate=False)
-            ok = all(f(ev) for f, _ in self.assumption_facts) and holds(ev)
+            # case_for's case is admissible under key; assumptions that read no
+            # interpretation hold whatever the reading, the others are evaluated (and read)
+            ok = all(f(ev) for f in self.reading_assumptions) and holds(ev)
             cube = frozenset((n, v) for n, v in c if n in wanted and n in ev.reads)
+            covered, rest = [], []
+            for d in todo:
+                (covered if cube.issubset(d) and (ok or d is c or self._least_id.get(
+                    self.assumed_key(d), d) == same) else rest).append(d)
+            todo = rest
             if ok:
-                covered = [d for d in todo if cube.issubset(d)]
                 more += covered
-                todo = [d for d in todo if not cube.issubset(d)]
                 cubes.add(tuple(sorted(cube)))
                 if witnesses is not None:
                     witnesses.update((d, case) for d in covered)
-            else:
-                todo = [d for d in todo[1:] if not (cube.issubset(d)
-                                                    and self._least_id.get(self.assumed_key(d), d) == same)]
         return more, sorted(cubes)
 
     def _admissible(self, case: dict, reading: dict, changed=None) -> bool:
