@@ -89,6 +89,18 @@ def point_case(cube) -> tuple[dict, dict]:
     return case, readings
 
 
+def _refute(w: tuple, key, value, todo: list) -> bool:
+    """Make input ``key`` differ from ``value`` in the partial case ``w`` (recording the
+    new literal in ``todo``); False when it already equals ``value`` (a conflict)."""
+    v = _get(w, key)
+    if v == value:
+        return False
+    if v is None:
+        _set(w, key, not value)
+        todo.append((key, not value))
+    return True
+
+
 def _get(w: tuple, key):
     return w[1].get(key[1]) if isinstance(key, tuple) else w[0].get(key)
 
@@ -168,23 +180,13 @@ class Implications:
         """The partial case with every literal the clauses force added; None when they
         show that no admissible completion exists."""
         w = (dict(case), dict(readings))
-        todo = []
-        for key, value in self.forbidden:
-            v = _get(w, key)
-            if v == value:
-                return None
-            if v is None:
-                _set(w, key, not value)
-                todo.append((key, not value))
+        todo: list = []
+        if not all(_refute(w, key, value, todo) for key, value in self.forbidden):
+            return None
         todo += [x for x in self.conflicts if _get(w, x[0]) == x[1]]
         while todo:
-            for key, value in self.conflicts.get(todo.pop(), ()):
-                v = _get(w, key)
-                if v == value:
-                    return None
-                if v is None:
-                    _set(w, key, not value)
-                    todo.append((key, not value))
+            if not all(_refute(w, key, value, todo) for key, value in self.conflicts.get(todo.pop(), ())):
+                return None
         return w
 
     def repair(self, w: tuple, pairs, frozen) -> Optional[tuple[dict, dict]]:
