@@ -56,7 +56,7 @@ def report(folder: Path, findings: bool = True) -> str:
     rel = lambda p: str(Path(p).resolve().relative_to(ROOT))  # noqa: E731
     diff = diff_policies(old.policy, new.policy, old_label="policy/",
                          new_label=f"amendments/{folder.name}/", findings=findings,
-                         show_path=rel)
+                         show_path=rel, rulings=True)
     return render_markdown(diff, "zh", f"Impact of amendment {title(folder)}")
 
 

@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--max-cubes", type=int, default=4, help="bound on the condition terms listed per change")
     p.add_argument("--max-witnesses", type=int, default=2, help="example cases per change (at least 1)")
     p.add_argument("--timeout-ms", type=int, default=10_000)
+    p.add_argument("--rulings", action="store_true",
+                   help="also give, per change, the verdicts both versions reach on a minimal partial "
+                        "case (refuted -> proven, proven -> open, ...)")
     p.set_defaults(run=run)
 
 
@@ -64,7 +67,7 @@ def _diff(args, old, new) -> int:
     diff = diff_policies(loaded[0], loaded[1], old_label=old.label, new_label=new.label,
                          findings=not args.no_findings, max_cubes=args.max_cubes,
                          max_witnesses=args.max_witnesses,
-                         timeout_ms=args.timeout_ms, show_path=show)
+                         timeout_ms=args.timeout_ms, show_path=show, rulings=args.rulings)
     text = render(diff, args.format, args.lang)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")

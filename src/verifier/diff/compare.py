@@ -14,6 +14,7 @@ from .cone import Cone, Signature
 from .cubes import cube_expr
 from .decls import declaration_changes
 from .findings import start_findings
+from .rulings import RulingKinds
 from .merge import Merged, merge
 from .report import (BOTH, CHANGED, GAINED, LOST, NEW_ONLY, OLD_ONLY, SAME, UNKNOWN,
                      AdmissibilityDiff, Change, Diff, FindingsDelta, OutcomeDiff, RuleUse,
@@ -27,19 +28,24 @@ class DiffReplayError(AssertionError):
 def diff_policies(old: PolicySet, new: PolicySet, *, old_label: str = "old",
                   new_label: str = "new", findings: bool = True, max_cubes: int = 4, max_witnesses: int = 2,
                   timeout_ms: int = 10_000,
-                  show_path: Callable[[str], str] = str, structural: bool = True) -> Diff:
+                  show_path: Callable[[str], str] = str, structural: bool = True,
+                  rulings: bool = False) -> Diff:
     """Compare two checked policy versions (see docs/ci.md and the package docstring).
 
     ``max_cubes`` bounds the cubes listed per change (``complete`` says whether they
     cover it); a witness is given for the first ``max_witnesses`` cubes (at least one per
     kind of change). ``structural``: an outcome whose defining declarations are identical on both sides
-    (metadata aside) is proven unchanged without a solver call."""
-    return _Differ(old, new, max_cubes, timeout_ms, show_path, structural,
-                   max(1, max_witnesses)).run(
-        old_label, new_label, findings)
+    (metadata aside) is proven unchanged without a solver call. ``rulings``: each
+    change also gets the verdicts both versions give on a minimal partial case drawn from
+    its first witness (refuted → proven, proven → open, …; diff/rulings.py)."""
+    differ = _Differ(old, new, max_cubes, timeout_ms, show_path, structural, max(1, max_witnesses))
+    differ.kinds = RulingKinds(differ.m) if rulings else None
+    return differ.run(old_label, new_label, findings)
 
 
 class _Differ:
+    kinds = None                           # RulingKinds with --rulings
+
     def __init__(self, old, new, max_cubes, timeout_ms, show_path, structural, max_witnesses):
         self.m: Merged = merge(old, new)
         self.enc = compile_policy(self.m.policy)
@@ -139,7 +145,10 @@ class _Differ:
         cubes = tuple(tuple(c) for c in cubes)
         witnesses = tuple(self.witness(key, presence, *w) for w in found[:self.max_witnesses])
         exprs = tuple(cube_expr(self.m.policy, c) for c in cubes)
-        return Change(direction, tuple(cubes), complete, witnesses, exprs)
+        kind = None
+        if self.kinds is not None and key is not None and presence == BOTH and witnesses:
+            kind = self.kinds.of(key, direction, witnesses[0])
+        return Change(direction, tuple(cubes), complete, witnesses, exprs, (kind,) if kind else ())
 
     def location(self, key: Atom, presence: str) -> tuple[str, int]:
         p = self.m.new if presence != OLD_ONLY else self.m.old

@@ -81,6 +81,8 @@ def render_text(diff: Diff, lang: str = "zh") -> str:
         for c in o.changes:
             lines.append(f"  {c.direction}: {_DIRECTION[c.direction][0]}, when")
             lines += _condition_text(c.expressions, c.complete, c.witnesses, lang, o)
+            lines += [f"  ruling: {r.old_verdict} -> {r.new_verdict} on a case knowing only "
+                      f"{_facts_text(r.facts)}" for r in c.rulings]
     same = [atom_text(o.atom, lang) for o in diff.outcomes if o.status == SAME]
     if same:
         lines.append("\nproven unchanged: " + ", ".join(same))
@@ -102,6 +104,14 @@ def _condition_text(exprs, complete, witnesses, lang, o) -> list[str]:
     if not complete:
         lines.append("    or … (more cases; the list is bounded)")
     return lines
+
+
+def _facts_text(facts) -> str:
+    return ", ".join(f"{n} = {_value(v)}" for n, v in facts) or "nothing"
+
+
+def _value(v) -> str:
+    return {True: "true", False: "false"}.get(v, str(v)) if isinstance(v, bool) else str(v)
 
 
 def _findings_text(diff: Diff) -> list[str]:
@@ -147,7 +157,10 @@ def as_dict(diff: Diff, lang: str = "zh") -> dict:
              "value": o.atom.value, "presence": o.presence, "status": o.status}
         if o.status == CHANGED:
             d["changes"] = [{"direction": c.direction,
-                             **cond(c.expressions, c.condition, c.complete, c.witnesses)}
+                             **cond(c.expressions, c.condition, c.complete, c.witnesses),
+                             **({"rulings": [{"old": r.old_verdict, "new": r.new_verdict,
+                                              "facts": dict(r.facts), "readings": dict(r.readings)}
+                                             for r in c.rulings]} if c.rulings else {})}
                             for c in o.changes]
         if o.reason:
             d["reason"] = o.reason
@@ -223,6 +236,8 @@ def render_markdown(diff: Diff, lang: str = "zh", title: str | None = None) -> s
             en, zh = _DIRECTION[c.direction]
             out += [f"**{en}** ({zh}) when:", ""]
             out += _md_condition(c.expressions, c.complete, c.witnesses, lang, o)
+            out += [f"Ruling on a case that knows only {_facts_text(r.facts)}: "
+                    f"**{r.old_verdict} → {r.new_verdict}**.\n" for r in c.rulings]
     same = [f"`{atom_text(o.atom, lang)}`" for o in diff.outcomes if o.status == SAME]
     if same:
         out += ["## Outcomes proven unchanged", "",

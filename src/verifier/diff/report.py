@@ -40,6 +40,16 @@ class Witness:
 
 
 @dataclass(frozen=True)
+class RulingChange:
+    """The verdicts of both versions on a minimal partial case (diff/rulings.py)."""
+
+    old_verdict: str                      # PROVEN / REFUTED / OPEN / DISCRETION
+    new_verdict: str
+    facts: tuple[tuple[str, object], ...]  # the known facts (the proving side's names)
+    readings: tuple[tuple[str, bool], ...]
+
+
+@dataclass(frozen=True)
 class Change:
     """One direction of change of an outcome: where it happens, and an example."""
 
@@ -48,6 +58,7 @@ class Change:
     complete: bool                        # the cubes cover every such case
     witnesses: tuple[Witness, ...]        # one per cube (minimised inside it)
     expressions: tuple = ()               # the cubes as model expressions (for printing)
+    rulings: tuple[RulingChange, ...] = ()   # with --rulings: verdicts on partial cases
 
 
 @dataclass(frozen=True)
