@@ -65,6 +65,9 @@ def parse_text(text: str, path: str = "<text>") -> tuple[m.Document | None, list
     if not source.text.strip() or not _strip_comments(source.text).strip():
         return None, [diag("V103", m.Span(path, 1, 1),
                            hint="start the file with a header: 文档 ID / document ID")], source
+    whole = _parse_whole(source)
+    if whole is not None:
+        return whole[0], whole[1], source
     header, items, diagnostics = None, [], []
     for start, end, first in _chunks(source.text):
         result = _parse_chunk(source, start, end, first, diagnostics)
@@ -81,6 +84,30 @@ def parse_text(text: str, path: str = "<text>") -> tuple[m.Document | None, list
     doc = m.Document(header.id, header.title, header.source, header.uses, tuple(items),
                      header.meta, header.span)
     return doc, diagnostics, source
+
+
+def _parse_whole(source: Source):
+    """(document, diagnostics) from one parse of the whole text, or None to take the
+    declaration-by-declaration path (which reports every broken declaration): on any
+    syntax error, deep nesting or missing header. Same model and spans either way, as
+    positions are absolute here and chunk start + relative there."""
+    try:
+        tree = parser().parse(source.text, start="start")
+    except (UnexpectedInput, RecursionError):
+        return None
+    if tree_depth_exceeds(tree, MAX_DEPTH):
+        return None
+    builder = ToModel(lambda a, b: source.span(a, b))
+    try:
+        result = builder.transform(tree)
+    except RecursionError:
+        return None
+    header, items = result[0], result[1:]
+    if header is None:
+        return None
+    doc = m.Document(header.id, header.title, header.source, header.uses, tuple(items),
+                     header.meta, header.span)
+    return doc, list(builder.diagnostics)
 
 
 def _strip_comments(text: str) -> str:
