@@ -92,6 +92,7 @@ class Analyser:
         self._summaries: dict[tuple, Summary] = {}
         self._universes: dict[tuple, list[Combo]] = {}
         self._keys: dict[Combo, Combo] = {}
+        self._indexes: dict[int, tuple] = {}
 
     # ------------------------------------------------------------ readings
     def universe(self, names: list[str]) -> list[Combo]:
@@ -263,37 +264,55 @@ class Analyser:
         reading it does not read. A failure is taken for the readings whose least
         admissible case is the same (their case is built the same way); others get their
         own try. Exact either way: what this misses, the solver finds."""
+        universe = proj.universe
+        index = self._index(universe)
         seen = set(proj.found)
         wanted = set(names)
-        todo = [c for c in proj.universe if c not in seen and c != first]
-        if first is not None:
-            todo.insert(0, first)              # the combo the case came from goes first
+        todo = {i for i, c in enumerate(universe) if c not in seen}
+        order = ([universe.index(first)] if first is not None else [])
         more: list[Combo] = []
         cubes: set[Combo] = set()
         while todo:
-            c = todo[0]
+            i = order.pop() if order else min(todo)   # universe order, ``first`` first
+            c = universe[i]
             key = self.assumed_key(c)
             case = case_for(key)
-            same = self._least_id.get(key, c)
+            same = index[("least", self._least_id.get(key, c))]
             if case is None:
-                todo = [d for d in todo[1:] if self._least_id.get(self.assumed_key(d), d) != same]
+                todo -= same | {i}
                 continue
             ev = Evaluator(self.policy, case, {**reading, **dict(c)}, validate=False)
             # case_for's case is admissible under key; assumptions that read no
             # interpretation hold whatever the reading, the others are evaluated (and read)
             ok = all(f(ev) for f in self.reading_assumptions) and holds(ev)
-            cube = frozenset((n, v) for n, v in c if n in wanted and n in ev.reads)
-            covered, rest = [], []
-            for d in todo:
-                (covered if cube.issubset(d) and (ok or d is c or self._least_id.get(
-                    self.assumed_key(d), d) == same) else rest).append(d)
-            todo = rest
+            cube = [(n, v) for n, v in c if n in wanted and n in ev.reads]
+            covered = todo.intersection(*(index[lit] for lit in cube)) | {i}
+            if not ok:
+                covered &= same | {i}
+            todo -= covered
             if ok:
-                more += covered
+                found = [universe[j] for j in sorted(covered)]
+                more += found
                 cubes.add(tuple(sorted(cube)))
                 if witnesses is not None:
-                    witnesses.update((d, case) for d in covered)
+                    witnesses.update((d, case) for d in found)
         return more, sorted(cubes)
+
+    def _index(self, universe: list[Combo]) -> dict:
+        """For a universe: (name, value) -> indices of the combos with it, and ("least",
+        id) -> indices whose reading of the assumptions' interpretations has that least
+        admissible case (memoised per universe list)."""
+        cached = self._indexes.get(id(universe))
+        if cached is not None and cached[0] is universe:
+            return cached[1]
+        index: dict = {}
+        for i, c in enumerate(universe):
+            for lit in c:
+                index.setdefault(lit, set()).add(i)
+            key = self.assumed_key(c)
+            index.setdefault(("least", self._least_id.get(key, c)), set()).add(i)
+        self._indexes[id(universe)] = (universe, index)
+        return index
 
     def _admissible(self, case: dict, reading: dict, changed=None) -> bool:
         """Whether ``case`` is admissible under ``reading``, given that it differs from an

@@ -61,12 +61,17 @@ def simplify(readings) -> tuple[Reading, ...]:
     changed = True
     while changed:
         changed = False
-        names = sorted({n for r in rs for n, _ in r})
-        for n in names:
-            if not all((n, True) in r or (n, False) in r for r in rs):
+        for n in sorted({n for r in rs for n, _ in r}):
+            both = {(n, True), (n, False)}
+            if not all(r & both for r in rs):
                 continue
-            if all(r - {(n, v)} | {(n, not v)} in rs for r in rs for v in (True, False) if (n, v) in r):
-                rs = {frozenset((k, v) for k, v in r if k != n) for r in rs}
+            # every reading has its partner with n flipped iff each rest appears twice
+            rests: dict[frozenset, int] = {}
+            for r in rs:
+                rest = r - both
+                rests[rest] = rests.get(rest, 0) + 1
+            if all(k == 2 for k in rests.values()):
+                rs = set(rests)
                 changed = True
                 break
     return tuple(sorted(tuple(sorted(r)) for r in rs))
