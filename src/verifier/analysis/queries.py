@@ -15,10 +15,8 @@ import itertools
 import time
 from typing import Callable, Optional
 
-import z3
-
 from ..evaluate import Atom, Evaluator, compile_expr, incompatible
-from ..logic import EngineSolver, Result
+from ..logic import TRUE, EngineSolver, Formula, Result, conj, disj, neg
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .cones import Cones
 from .findings import Finding, RuleRef, make_args
@@ -148,7 +146,7 @@ class Analyser:
         r = self.s.consistent()
         if not r.refuted:
             raise WitnessError(f"no admissible case under {key}")
-        least = minimise(self.s, z3.BoolVal(True), self.enc.case_from_model(r.model),
+        least = minimise(self.s, TRUE, self.enc.case_from_model(r.model),
                          holds=lambda ev: True)[0]
         self.s.reading = saved
         return least
@@ -167,7 +165,7 @@ class Analyser:
     def restrict(combo, names) -> Combo:
         return tuple((n, v) for n, v in combo if n in names)
 
-    def project(self, condition: z3.BoolRef, holds: Holds, interps,
+    def project(self, condition: Formula, holds: Holds, interps,
                 seeds: Seeds = ()) -> Projection:
         """Which readings over ``interps`` (and the assumptions' ones) admit a case with
         ``condition``: sat answers are generalised by evaluating ``holds`` on the same case
@@ -377,10 +375,10 @@ class Analyser:
                 return table[name].span
         return NO_SPAN
 
-    def app(self, rid: str) -> z3.BoolRef:
+    def app(self, rid: str) -> Formula:
         return self.enc.rules[rid].applicable
 
-    def eff(self, rid: str) -> z3.BoolRef:
+    def eff(self, rid: str) -> Formula:
         return self.enc.rules[rid].effective
 
     def summary(self, rid: str, guess: int = 0) -> Summary:
@@ -412,7 +410,7 @@ class Analyser:
                 case = seed_case(self.policy, fix, case, changed)
         return case, changed
 
-    def witness_for(self, condition: z3.BoolRef, combo: Combo, names, holds: Holds,
+    def witness_for(self, condition: Formula, combo: Combo, names, holds: Holds,
                     seeds: Seeds = ()) -> tuple:
         """(condition, (case, readings), combo, relevant): a case with ``condition`` (and
         ``holds``) under ``combo`` — the seed case if the evaluator accepts it, else the
@@ -449,7 +447,7 @@ class Analyser:
     def consistency(self) -> None:
         """Per reading of the assumptions' interpretations: unsat iff there is no
         admissible case (A400, core = the assumptions involved)."""
-        proj = self.project(z3.BoolVal(True), lambda ev: True, ())
+        proj = self.project(TRUE, lambda ev: True, ())
         if proj.unknown is not None:
             self.unknown("consistency of the assumptions", proj.unknown)
             self.consistent = set()
@@ -509,7 +507,7 @@ class Analyser:
                 if rid in self.dead_all or not others:
                     continue
                 interps = self.cones.rule_app(rid).union(*(self.cones.rule_app(o) for o in others))
-                alone = z3.And(self.app(rid), z3.Not(z3.Or([self.app(o) for o in others])))
+                alone = conj(self.app(rid), neg(disj([self.app(o) for o in others])))
                 proj = self.project(alone, lambda ev, rid=rid, others=others: ev.applicable(rid)
                                     and not any(ev.applicable(o) for o in others), interps,
                                     self.seeds(rid))
@@ -554,15 +552,15 @@ class Analyser:
         for a, b in incompatible_pairs:
             winner = self.ix.priority_between(self.policy, a, b)
             if winner is None:
-                self._exists("A401", (a, b), None, z3.And(self.eff(a), self.eff(b)),
+                self._exists("A401", (a, b), None, conj(self.eff(a), self.eff(b)),
                              lambda ev, a=a, b=b: ev.effective(a) and ev.effective(b),
                              self.cones.rule_eff(a) | self.cones.rule_eff(b))
             else:
-                self._exists("A402", (a, b), None, z3.And(self.app(a), self.app(b)),
+                self._exists("A402", (a, b), None, conj(self.app(a), self.app(b)),
                              lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
                              self.cones.rule_app(a) | self.cones.rule_app(b), winner=winner)
         for a, b in same_pairs:
-            self._exists("A403", (a, b), None, z3.And(self.app(a), self.app(b)),
+            self._exists("A403", (a, b), None, conj(self.app(a), self.app(b)),
                          lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
                          self.cones.rule_app(a) | self.cones.rule_app(b))
 
@@ -587,11 +585,10 @@ class Analyser:
         applicable discretion on D (only for a decision with a scope); A405 — sat iff some
         case has scope(D) (true if none), no concluded(D, x), and a discretion on D."""
         for d in self.policy.decisions.values():
-            none = z3.Not(z3.Or([self.enc.concluded[(d.name, v)] for v in d.alternatives]))
+            none = neg(disj([self.enc.concluded[(d.name, v)] for v in d.alternatives]))
             idx = self.ix.discretions_on.get(d.name, ())
-            some_disc = z3.Or([self.enc.discretions[self.policy.discretions[i].id] for i in idx]
-                              or [z3.BoolVal(False)])
-            scope = self.enc.expr(d.scope) if d.scope is not None else z3.BoolVal(True)
+            some_disc = disj([self.enc.discretions[self.policy.discretions[i].id] for i in idx])
+            scope = self.enc.expr(d.scope) if d.scope is not None else TRUE
 
             def unanswered(ev, d=d):
                 return (d.scope is None or ev.expr(d.scope)) and not any(
@@ -603,7 +600,7 @@ class Analyser:
             in_scope = summarise_expr(self.policy, d.scope) if d.scope is not None else Summary()
             seed = summarise_expr(self.policy, d.scope, guess=1) if d.scope is not None else Summary()
             if d.scope is not None:
-                self._exists("A404", (), d.name, z3.And(scope, none, z3.Not(some_disc)),
+                self._exists("A404", (), d.name, conj(scope, none, neg(some_disc)),
                              lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps,
                              forced=in_scope, seed=seed)
             if idx:
@@ -612,7 +609,7 @@ class Analyser:
                 first = self.policy.discretions[idx[0]].condition
                 if first is not None:
                     seed = conjoin([seed, summarise_expr(self.policy, first, guess=1)])
-                self._exists("A405", (), d.name, z3.And(scope, none, some_disc),
+                self._exists("A405", (), d.name, conj(scope, none, some_disc),
                              lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps,
                              forced=forced, seed=seed)
 
@@ -622,7 +619,7 @@ class Analyser:
             rules = self.ix.concluding.get(Atom(MAY, x), ())
             if not rules:
                 continue                      # permitted without obligation needs a may rule
-            cond = z3.And(self.enc.atoms[Atom(MAY, x)], z3.Not(self.enc.atoms[Atom(MUST, x)]))
+            cond = conj(self.enc.atoms[Atom(MAY, x)], neg(self.enc.atoms[Atom(MUST, x)]))
             self._exists("A405", (), x, cond,
                          lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
                          self.cones.action(x), related=rules,
@@ -638,7 +635,7 @@ class Analyser:
             cone = self.cones.expr(prop.expr)
             forced = summarise_expr(self.policy, prop.expr, False)
             seed = summarise_expr(self.policy, prop.expr, False, guess=1)
-            proj = self.project(z3.Not(self.enc.expr(prop.expr)), holds, cone, (forced, seed))
+            proj = self.project(neg(self.enc.expr(prop.expr)), holds, cone, (forced, seed))
             if proj.unknown is not None:
                 self.unknown(f"property {name}", proj.unknown)
             if proj.found:

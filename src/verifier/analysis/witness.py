@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-import z3
-
 from ..evaluate import Evaluator
 from ..model.nodes import BoolType, IntType
 from .prefilter import Summary, forces
-from ..logic import EngineSolver, Result
+from ..logic import EngineSolver, Formula, Result
 
 
 class WitnessError(AssertionError):
     """A witness did not replay: the encoding and the evaluator disagree (a bug)."""
 
 
-def minimise(s: EngineSolver, condition: z3.BoolRef, start: tuple[dict, dict],
+def minimise(s: EngineSolver, condition: Formula, start: tuple[dict, dict],
              forced: Optional[Summary] = None, relevant=None,
              holds: Optional[Callable[[Evaluator], bool]] = None,
              outside: Optional[dict] = None) -> tuple[dict, dict]:
@@ -113,15 +111,13 @@ def _least(s: EngineSolver, m: _Minimiser, pins: list, name: str, case: dict, re
            forced: Summary):
     """Lower fact ``name`` to its least feasible value, given ``pins`` (current: feasible)
     and the values ``forced`` already excludes."""
-    enc, t = s.enc, s.enc.policy.facts[name].type
+    t = s.enc.policy.facts[name].type
     if isinstance(t, IntType):
         lo, hi = max(t.lo, forced.bounds.get(name, (t.lo, t.hi))[0]), case[name]
         if lo < hi and not m.possible(name, lo):
             lo += 1
-        var = enc.facts[name]
-
         def at_most(v: int) -> Result:
-            return s.check([*pins, s.literal(z3.ULE(var, z3.BitVecVal(v - t.lo, var.size())))], core=False)
+            return s.check([*pins, s.at_most(name, v)], core=False)
         if lo < hi:
             # the least value the evaluator accepts is an upper bound (found by bisection,
             # exact when acceptance is monotone); one solver call then shows nothing below it

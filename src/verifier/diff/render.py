@@ -107,11 +107,7 @@ def _condition_text(exprs, complete, witnesses, lang, o) -> list[str]:
 
 
 def _facts_text(facts) -> str:
-    return ", ".join(f"{n} = {_value(v)}" for n, v in facts) or "nothing"
-
-
-def _value(v) -> str:
-    return {True: "true", False: "false"}.get(v, str(v)) if isinstance(v, bool) else str(v)
+    return ", ".join(f"{name(n)} = {_value(v)}" for n, v in facts) or "nothing"
 
 
 def _findings_text(diff: Diff) -> list[str]:

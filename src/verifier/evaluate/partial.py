@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, BoolLit,
-                           BoolType, Compare, Deontic, EnumType, Implies, IntLit, IntType, Is,
+                           BoolType, Compare, Deontic, Implies, IntLit, IntType, Is,
                            Not, Or, Ref)
 from ..model.policy import PolicySet
 from .structure import incompatible

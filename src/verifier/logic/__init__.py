@@ -39,9 +39,14 @@ track_assumptions=True, minimize_cores=False)`` — one reusable solver:
     (dict, may be reassigned between checks).
 
 ``Result(status, model, reason, core)`` with status PROVEN / REFUTED / UNKNOWN.
+
+``Formula``, ``conj``, ``disj``, ``neg``, ``TRUE``, ``FALSE``: formula builders for the
+analyses (verifier.logic.formulas); ``EngineSolver.at_most(fact, value)`` is a literal for
+``fact <= value`` on an integer fact.
 """
 from .encode import Encoding, Named, RuleVars, compile_policy
+from .formulas import FALSE, TRUE, Formula, conj, disj, neg
 from .solve import DEFAULT_TIMEOUT_MS, PROVEN, REFUTED, UNKNOWN, EngineSolver, Result
 
-__all__ = ["DEFAULT_TIMEOUT_MS", "Encoding", "EngineSolver", "Named", "PROVEN", "REFUTED",
-           "Result", "RuleVars", "UNKNOWN", "compile_policy"]
+__all__ = ["DEFAULT_TIMEOUT_MS", "Encoding", "EngineSolver", "FALSE", "Formula", "Named", "PROVEN",
+           "REFUTED", "Result", "RuleVars", "TRUE", "UNKNOWN", "compile_policy", "conj", "disj", "neg"]

@@ -537,7 +537,7 @@ class RulingsQuery:
         elif isinstance(t, EnumType):
             yield from t.labels
         else:
-            var, lo, hi = self.main.facts[name], t.lo, t.hi
+            lo, hi = t.lo, t.hi
             while lo < hi:                                 # least feasible value, by bisection
                 mid = (lo + hi) // 2
                 if self.solver.check(fixed + [self._at_most(name, mid)]) == z3.sat:

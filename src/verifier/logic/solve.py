@@ -157,6 +157,11 @@ class EngineSolver:
         self.solver.add(z3.Implies(q, formula))
         return q
 
+    def at_most(self, fact: str, value: int) -> z3.BoolRef:
+        """A fresh literal for ``fact <= value`` (an integer fact, offset encoding)."""
+        var, lo = self.enc.facts[fact], self.enc.policy.facts[fact].type.lo
+        return self.literal(z3.ULE(var, z3.BitVecVal(value - lo, var.size())))
+
     def pin(self, fact: str, value) -> z3.BoolRef:
         """A literal standing for ``fact = value`` (usable as an assumption in QF_FD).
         An integer pin made inside a ``scope`` lives only as long as the scope."""
