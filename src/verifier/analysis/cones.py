@@ -11,8 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..evaluate import Atom, index
-from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, Compare,
-                           Deontic, Implies, Is, Not, Or, Ref)
+from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, TERM, Is, Ref, leaves
 from ..model.policy import PolicySet
 
 
@@ -28,23 +27,14 @@ class Cones:
         self.name = lru_cache(maxsize=None)(self._name)
 
     def expr(self, e) -> frozenset:
-        if e is None:
-            return frozenset()
-        if isinstance(e, Ref):
-            return self.name(e.name)
-        if isinstance(e, Not):
-            return self.expr(e.operand)
-        if isinstance(e, (And, Or, AtLeast)):
-            return frozenset().union(*(self.expr(o) for o in e.operands))
-        if isinstance(e, (Implies, Compare, Arith)):
-            return self.expr(e.left) | self.expr(e.right)
-        if isinstance(e, Is):
-            if e.subject in self.policy.decisions:
-                return self.decision(e.subject)
-            return frozenset({e.subject})
-        if isinstance(e, Deontic):
-            return self.action(e.action)
-        return frozenset()
+        return frozenset().union(*(self._leaf(x) for x in leaves(e)))
+
+    def _leaf(self, x) -> frozenset:
+        if isinstance(x, Ref):
+            return self.name(x.name)
+        if isinstance(x, Is):
+            return self.decision(x.subject) if x.subject in self.policy.decisions else frozenset({x.subject})
+        return self.action(x.action)
 
     def _name(self, name: str) -> frozenset:
         p = self.policy

@@ -180,19 +180,5 @@ def _expressions(d):
 
 def names_in(e) -> set[str]:
     """Every name an expression refers to (facts, terms, actions, decisions…)."""
-    found, stack = set(), [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, m.Ref):
-            found.add(x.name)
-        elif isinstance(x, m.Is):
-            found.add(x.subject)
-        elif isinstance(x, m.Deontic):
-            found.add(x.action)
-        for f in dataclasses.fields(x):
-            v = getattr(x, f.name)
-            if isinstance(v, tuple):
-                stack.extend(i for i in v if dataclasses.is_dataclass(i) and not isinstance(i, m.Span))
-            elif dataclasses.is_dataclass(v) and not isinstance(v, m.Span):
-                stack.append(v)
-    return found
+    return {x.name if isinstance(x, m.Ref) else x.subject if isinstance(x, m.Is) else x.action
+            for x in m.leaves(e)}

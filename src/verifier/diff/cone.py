@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ..evaluate.structure import Atom, higher_alternatives, index
-from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, Compare,
-                           Deontic, Implies, Is, Not, Or, Ref)
+from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, TERM, Is, Ref, leaves
 from ..model.policy import PolicySet
 
 
@@ -16,25 +15,18 @@ class Cone:
         self._memo: dict = {}
 
     def expr(self, e) -> frozenset:
-        if e is None:
-            return frozenset()
-        if isinstance(e, Ref):
-            if e.name in self.p.facts or e.name in self.p.interpretations:
-                return frozenset({e.name})
-            return self.atom(Atom(TERM, e.name)) if e.name in self.p.terms else frozenset()
-        if isinstance(e, Not):
-            return self.expr(e.operand)
-        if isinstance(e, (And, Or, AtLeast)):
-            return frozenset().union(*(self.expr(o) for o in e.operands))
-        if isinstance(e, (Implies, Compare, Arith)):
-            return self.expr(e.left) | self.expr(e.right)
-        if isinstance(e, Is):
-            if e.subject in self.p.facts:
-                return frozenset({e.subject})
-            return frozenset().union(*(self.atom(Atom(DECIDE, e.subject, x)) for x in e.labels))
-        if isinstance(e, Deontic):
-            return self.atom(Atom(e.modality, e.action))
-        return frozenset()
+        return frozenset().union(*(self._leaf(x) for x in leaves(e)))
+
+    def _leaf(self, x) -> frozenset:
+        if isinstance(x, Ref):
+            if x.name in self.p.facts or x.name in self.p.interpretations:
+                return frozenset({x.name})
+            return self.atom(Atom(TERM, x.name)) if x.name in self.p.terms else frozenset()
+        if isinstance(x, Is):
+            if x.subject in self.p.facts:
+                return frozenset({x.subject})
+            return frozenset().union(*(self.atom(Atom(DECIDE, x.subject, v)) for v in x.labels))
+        return self.atom(Atom(x.modality, x.action))
 
     def applicable(self, rid: str) -> frozenset:
         key = ("app", rid)
@@ -127,24 +119,17 @@ class Signature:
     def expr(self, e) -> set:
         """The signatures of the derived names an expression reads (facts read as such;
         their types only matter for admissibility, which is compared separately)."""
-        if e is None:
-            return set()
-        if isinstance(e, Ref):
-            if e.name in self.p.facts:
-                return {("fact", e.name)}
-            if e.name in self.p.interpretations:
-                return {("interpretation", e.name)}
-            return set(self.atom(Atom(TERM, e.name)))
-        if isinstance(e, Not):
-            return self.expr(e.operand)
-        if isinstance(e, (And, Or, AtLeast)):
-            return set().union(*(self.expr(o) for o in e.operands))
-        if isinstance(e, (Implies, Compare, Arith)):
-            return self.expr(e.left) | self.expr(e.right)
-        if isinstance(e, Is):
-            if e.subject in self.p.facts:
-                return {("fact", e.subject)}
-            return set().union(*(self.atom(Atom(DECIDE, e.subject, x)) for x in e.labels))
-        if isinstance(e, Deontic):
-            return set(self.atom(Atom(e.modality, e.action)))
-        return set()
+        return set().union(*(self._leaf(x) for x in leaves(e)))
+
+    def _leaf(self, x) -> set:
+        if isinstance(x, Ref):
+            if x.name in self.p.facts:
+                return {("fact", x.name)}
+            if x.name in self.p.interpretations:
+                return {("interpretation", x.name)}
+            return set(self.atom(Atom(TERM, x.name)))
+        if isinstance(x, Is):
+            if x.subject in self.p.facts:
+                return {("fact", x.subject)}
+            return set().union(*(self.atom(Atom(DECIDE, x.subject, v)) for v in x.labels))
+        return set(self.atom(Atom(x.modality, x.action)))

@@ -26,7 +26,7 @@ from ..evaluate.partial import FALSE, TRUE, UNKNOWN, PartialEvaluator
 from ..rulings.deps import Cone
 from ..model import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, BoolLit, BoolType,
                      Compare, Deontic, EnumType, Implies, IntLit, IntType, Is, Not, Or, PolicySet,
-                     Ref)
+                     Ref, leaves)
 
 RULE, ASSUMPTION, FACT, READING = "rule", "assumption", "fact", "reading"
 _MISSING = object()
@@ -168,13 +168,7 @@ def _raw(checked):
 
 def _mentions(e, names: set) -> bool:
     """Whether an expression refers to one of ``names``."""
-    if isinstance(e, Ref):
-        return e.name in names
-    for value in vars(e).values():
-        for v in value if isinstance(value, tuple) else (value,):
-            if hasattr(v, "__dataclass_fields__") and not hasattr(v, "file") and _mentions(v, names):
-                return True
-    return False
+    return any(isinstance(x, Ref) and x.name in names for x in leaves(e))
 
 
 def incompatible(policy: PolicySet, c1, c2) -> bool:

@@ -1,28 +1,15 @@
 """Which facts and rules an outcome can depend on (its cone of influence), read off the model."""
 from __future__ import annotations
 
-from ..model import DECIDE, MAY, MUST, TERM, Deontic, Is, PolicySet, Ref
+from ..model import DECIDE, MAY, MUST, TERM, Is, PolicySet, Ref, leaves
 
 Outcome = tuple
 
 
 def names_in(e) -> set[tuple[str, str]]:
     """(kind, name) pairs an expression mentions: ("ref", n), ("is", subject), ("deontic", action)."""
-    if e is None:
-        return set()
-    if isinstance(e, Ref):
-        return {("ref", e.name)}
-    if isinstance(e, Is):
-        return {("is", e.subject)}
-    if isinstance(e, Deontic):
-        return {("deontic", e.action)}
-    out: set = set()
-    for value in vars(e).values():
-        items = value if isinstance(value, tuple) else (value,)
-        for v in items:
-            if hasattr(v, "__dataclass_fields__") and not hasattr(v, "file"):
-                out |= names_in(v)
-    return out
+    return {("ref", x.name) if isinstance(x, Ref) else ("is", x.subject) if isinstance(x, Is)
+            else ("deontic", x.action) for x in leaves(e)}
 
 
 def concluding_rules(policy: PolicySet, outcome: Outcome) -> list[str]:
