@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..diagnostics.codes import lookup
+from ..diagnostics.codes import Coded, lookup
 from ..model.nodes import NO_SPAN, Span
 
 Reading = tuple[tuple[str, bool], ...]       # sorted (interpretation, value) pairs
@@ -33,7 +33,7 @@ def fingerprint(code: str, rule_ids, subject: Optional[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(Coded):
     """One analysis finding.
 
     ``rules``: the rules the finding is about (a pair for A401–A403, one rule for
@@ -55,14 +55,6 @@ class Finding:
     related: tuple[RuleRef, ...] = ()
     core: tuple[str, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
-
-    @property
-    def severity(self) -> str:
-        return lookup(self.code).severity
-
-    @property
-    def name(self) -> str:
-        return lookup(self.code).name
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

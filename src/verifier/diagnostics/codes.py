@@ -127,3 +127,18 @@ REGISTRY: dict[str, Code] = {c.code: replace(c, title_zh=_TITLES_ZH.get(c.code, 
 
 def lookup(code: str) -> Code:
     return REGISTRY[code]
+
+
+class Coded:
+    """Severity and name from the registry, for any value with a ``code`` (diagnostics,
+    findings)."""
+
+    code: str
+
+    @property
+    def severity(self) -> str:
+        return lookup(self.code).severity
+
+    @property
+    def name(self) -> str:
+        return lookup(self.code).name

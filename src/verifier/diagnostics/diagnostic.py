@@ -4,24 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model.nodes import NO_SPAN, Span
-from .codes import ERROR, lookup
+from .codes import ERROR, Coded, lookup
 
 
 @dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(Coded):
     code: str
     span: Span = NO_SPAN
     args: tuple[tuple[str, str], ...] = ()
     hint: str | None = None
     related: tuple[Span, ...] = field(default=())
-
-    @property
-    def severity(self) -> str:
-        return lookup(self.code).severity
-
-    @property
-    def name(self) -> str:
-        return lookup(self.code).name
 
     def message(self, lang: str = "en") -> str:
         template = getattr(lookup(self.code), lang)

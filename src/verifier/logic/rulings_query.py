@@ -23,6 +23,7 @@ import z3
 from z3 import z3core as Z3
 
 from ..evaluate.partial import FALSE, TRUE, UNKNOWN, PartialEvaluator
+from ..evaluate.structure import incompatible
 from ..rulings.deps import Cone
 from ..model import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, BoolLit, BoolType,
                      Compare, Deontic, EnumType, Implies, IntLit, IntType, Is, Not, Or, PolicySet,
@@ -169,14 +170,6 @@ def _raw(checked):
 def _mentions(e, names: set) -> bool:
     """Whether an expression refers to one of ``names``."""
     return any(isinstance(x, Ref) and x.name in names for x in leaves(e))
-
-
-def incompatible(policy: PolicySet, c1, c2) -> bool:
-    if TERM in (c1.kind, c2.kind) or c1.target != c2.target:
-        return False
-    if c1.kind == DECIDE and c2.kind == DECIDE:
-        return c1.value != c2.value and not policy.decisions[c1.target].ordered
-    return {c1.kind, c2.kind} in ({MUST, MUST_NOT}, {MAY, MUST_NOT})
 
 
 class RulingsQuery:
