@@ -167,13 +167,15 @@ class RulingEngine:
                 readings = [admissible[0]]
             cache: dict[str, list[Verdict]] = {}
             verdicts = [self._verdict_cached(case, r, o, self._table(decided(r))[o] if names or
-                                             self._assumption_interps else free[o], wanted, cache, diagnostics)
+                                             self._assumption_interps else free[o], wanted, cache, diagnostics,
+                                             decided(r))
                         for r in readings]
             outcomes.append(OutcomeRuling(o, tuple(verdicts)))
         tables = admissible
         return Ruling(case, tuple(tables), tuple(excluded), tuple(outcomes), tuple(diagnostics))
 
-    def _verdict_cached(self, case, reading, o, status, explain, cache, diagnostics) -> Verdict:
+    def _verdict_cached(self, case, reading, o, status, explain, cache, diagnostics,
+                        fixed: dict | None = None) -> Verdict:
         """Reuse explanations across readings: a proof whose reading premises hold in this
         reading is a proof here too; OPEN and DISCRETION are explained once per outcome
         (the completions are shown for the reading they were computed under)."""
@@ -183,7 +185,7 @@ class RulingEngine:
         for v in cache.get(status, ()):
             if v.proof is None or {i for k, i in v.proof.premises if k == "reading"} <= here:
                 return replace(v, reading=reading)
-        v = self._verdict(case, reading, o, status, True, diagnostics)
+        v = self._verdict(case, reading, o, status, True, diagnostics, fixed)
         cache.setdefault(status, []).append(v)
         return v
 
@@ -210,21 +212,23 @@ class RulingEngine:
         names = set().union(*(self.cone.of(x)[0] for x in related))
         return frozenset(names & set(self.policy.interpretations))
 
-    def _discretions_in(self, case, reading, target: str) -> list:
+    def _discretions_in(self, case, reading, target: str, fixed: dict | None = None) -> list:
         """The discretions on ``target`` whose condition the case proves; if none is proven
-        (only their disjunction is), those it does not refute."""
+        (only their disjunction is), those it does not refute. ``fixed``: the outcomes the
+        case fixes under ``reading`` (``query.decide``), if already known."""
         ds = [d for d in sorted(self.policy.discretions, key=lambda d: d.id) if d.target == target]
-        fixed = self.query.decide(case.facts, reading) or {}
+        if fixed is None:
+            fixed = self.query.decide(case.facts, reading) or {}
         proven = [d for d in ds if fixed.get(("discretion", d.id, None)) is True]
         return proven or [d for d in ds if fixed.get(("discretion", d.id, None)) is not False]
 
-    def _verdict(self, case, reading, o, status, explain, diagnostics) -> Verdict:
+    def _verdict(self, case, reading, o, status, explain, diagnostics, fixed: dict | None = None) -> Verdict:
         if not explain:
             return Verdict(o, reading, status)
         if status in (PROVEN, REFUTED):
             return Verdict(o, reading, status, proof=self.prove(case, reading, o, status == PROVEN, diagnostics))
         if status == DISCRETION:
-            ds = self._discretions_in(case, reading, o[1])
+            ds = self._discretions_in(case, reading, o[1], fixed)
             return Verdict(o, reading, status, makers=tuple(sorted({d.maker for d in ds})),
                            discretions=tuple(d.id for d in ds))
         # a partial reading stands for all its extensions: complete it (true) to replay
