@@ -35,8 +35,12 @@ class _Job:
         if background and (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("fork")
             self.conn, child = ctx.Pipe(duplex=False)
-            self.process = ctx.Process(target=_work, args=(policy, timeout_ms, child), daemon=True)
-            self.process.start()
+            try:
+                process = ctx.Process(target=_work, args=(policy, timeout_ms, child), daemon=True)
+                process.start()
+                self.process = process
+            except OSError:                    # no process to spare: analyse here on demand
+                self.conn.close()
             child.close()
 
     def result(self):
