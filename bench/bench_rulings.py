@@ -120,11 +120,11 @@ def main(argv=None) -> int:
     counts = dict(engine.query.counts)
     if counts["cases"]:
         calls = max(counts["calls"], 1)
-        print(f"        pre-pass: {counts['inadmissible']} of {counts['cases']} decide() calls inadmissible without "
-              f"the solver, {counts['no_call']} fully decided; {counts['calls']} solver calls, each with "
-              f"{counts['atoms'] / calls:.1f} of {len(engine.query._pending)} non-constant outcomes "
-              f"({counts['reused'] / calls:.1f} more reused by cone) and {counts['literals'] / calls:.1f} case literals")
-
+        print(f"        lanes: {counts['inadmissible']} of {counts['cases']} decide() calls inadmissible without "
+              f"the solver, {counts['no_call']} fully decided without it; outcomes shown open by witness lanes "
+              f"{counts['witnessed']}, fixed by learnt implicants {counts['implied']}; {counts['calls']} solver "
+              f"calls, each with {counts['atoms'] / calls:.1f} of {len(engine.query._pending)} non-constant "
+              f"outcomes and {counts['literals'] / calls:.1f} case literals")
     sample = cases[: args.naive]
     t0, c0 = time.perf_counter(), time.process_time()
     naive = [naive_statuses(engine, c, sorted(t) if t else [c.readings]) for c, t in zip(sample, fast)]

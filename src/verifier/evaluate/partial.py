@@ -79,7 +79,8 @@ class PartialEvaluator:
 class _Emitter:
     """Generates the body of ``kleene(k, r)``: one local per node, dependencies first."""
 
-    def __init__(self, policy: PolicySet):
+    def __init__(self, policy: PolicySet, only: list | None = None):
+        """``only``: emit just these assumptions (and their conjunction), nothing else."""
         self.p = policy
         self.lines: list[str] = []
         self.count = 0
@@ -96,13 +97,16 @@ class _Emitter:
         self.keys: list[tuple] = [ADMISSIBLE]
         values: list[str] = []
         assumptions = []
-        for a in policy.assumptions:
+        for a in policy.assumptions if only is None else only:
             v = self.expr(a.expr)
             assumptions.append(v)
             self.keys.append(("assumption", a.name, None))
-        values.append(self._fold("min", assumptions, TRUE))
+        values.append(self.conj(assumptions))
         values += assumptions
-        self.lines.append(f"if not full and {values[0]} == {FALSE}:")
+        self.values = values
+        if only is not None:
+            return
+        self.lines.append(f"if not full and {self.refuted(values[0])}:")
         self.lines.append("    return None")
         for rid in sorted(rules):
             self.keys += [("applicable", rid, None), ("effective", rid, None)]
@@ -110,7 +114,6 @@ class _Emitter:
         for key in self.outcome_keys():
             self.keys.append(key)
             values.append(self.atom(key))
-        self.values = values
 
     def outcome_keys(self) -> list[tuple]:
         p = self.p
@@ -125,7 +128,7 @@ class _Emitter:
 
     def source(self) -> str:
         body = "\n".join("    " + line for line in self.lines)
-        return f"def kleene(k, r, full):\n{body}\n    return ({', '.join(self.values)},)\n"
+        return f"def {self.signature}:\n{body}\n    return ({', '.join(self.values)},)\n"
 
     # ------------------------------------------------------------ helpers
     def new(self, code: str) -> str:
@@ -135,12 +138,30 @@ class _Emitter:
         self.lines.append(f"{name} = {code}")
         return name
 
-    def _fold(self, op: str, parts: list[str], empty: int) -> str:
+    # ------------------------------------------------------------ the algebra (Kleene here)
+    T, F = str(TRUE), str(FALSE)          # the constants true / false
+    signature = "kleene(k, r, full)"
+
+    def conj(self, parts: list[str]) -> str:
+        return self._fold("min({})", ", ", parts, self.T)
+
+    def disj(self, parts: list[str]) -> str:
+        return self._fold("max({})", ", ", parts, self.F)
+
+    def neg(self, part: str) -> str:
+        return self.new(f"2 - {part}")
+
+    @staticmethod
+    def refuted(value: str) -> str:
+        """A Python test that ``value`` is false (for the early return on assumptions)."""
+        return f"{value} == {FALSE}"
+
+    def _fold(self, template: str, sep: str, parts: list[str], empty: str) -> str:
         if not parts:
-            return str(empty)
+            return empty
         if len(parts) == 1:
             return parts[0]
-        return self.new(f"{op}({', '.join(parts)})")
+        return self.new(template.format(sep.join(parts)))
 
     def _memo(self, key: tuple, compute):
         if key in self.memo:
@@ -174,7 +195,7 @@ class _Emitter:
     def expr(self, e) -> str:
         """The local (or constant) holding a boolean expression's Kleene value."""
         if isinstance(e, BoolLit):
-            return str(TRUE if e.value else FALSE)
+            return self.T if e.value else self.F
         if isinstance(e, Ref):
             if e.name in self.p.facts:
                 return self.fact(e.name)
@@ -182,28 +203,33 @@ class _Emitter:
                 return self.reading(e.name)
             return self.atom((TERM, e.name, None))
         if isinstance(e, Not):
-            return self.new(f"2 - {self.expr(e.operand)}")
+            return self.neg(self.expr(e.operand))
         if isinstance(e, And):
-            return self._fold("min", [self.expr(o) for o in e.operands], TRUE)
+            return self.conj([self.expr(o) for o in e.operands])
         if isinstance(e, Or):
-            return self._fold("max", [self.expr(o) for o in e.operands], FALSE)
+            return self.disj([self.expr(o) for o in e.operands])
         if isinstance(e, Implies):
-            left = self.expr(e.left)
-            return self.new(f"max(2 - {left}, {self.expr(e.right)})")
+            left = self.neg(self.expr(e.left))
+            return self.disj([left, self.expr(e.right)])
         if isinstance(e, Compare):
-            (al, ah), (bl, bh) = self.interval(e.left), self.interval(e.right)
-            yes, no = (c.format(al=al, ah=ah, bl=bl, bh=bh) for c in _COMPARE[e.op])
-            return self.new(f"2 if {yes} else 0 if {no} else 1")
+            return self.compare(e)
         if isinstance(e, Is):
             return self.is_(e)
         if isinstance(e, AtLeast):
-            ops = [self.expr(o) for o in e.operands]
-            sure = " + ".join(f"({o} == 2)" for o in ops) or "0"
-            maybe = " + ".join(f"({o} > 0)" for o in ops) or "0"
-            return self.new(f"2 if {sure} >= {e.k} else 0 if {maybe} < {e.k} else 1")
+            return self.at_least(e.k, [self.expr(o) for o in e.operands])
         if isinstance(e, Deontic):
             return self.atom((e.modality, e.action, None))
         raise TypeError(f"not a boolean expression: {e!r}")
+
+    def compare(self, e: Compare) -> str:
+        (al, ah), (bl, bh) = self.interval(e.left), self.interval(e.right)
+        yes, no = (c.format(al=al, ah=ah, bl=bl, bh=bh) for c in _COMPARE[e.op])
+        return self.new(f"2 if {yes} else 0 if {no} else 1")
+
+    def at_least(self, k: int, ops: list[str]) -> str:
+        sure = " + ".join(f"({o} == 2)" for o in ops) or "0"
+        maybe = " + ".join(f"({o} > 0)" for o in ops) or "0"
+        return self.new(f"2 if {sure} >= {k} else 0 if {maybe} < {k} else 1")
 
     def interval(self, e) -> tuple[str, str]:
         """(lo, hi) locals or constants bounding an integer expression in every completion."""
@@ -222,15 +248,19 @@ class _Emitter:
         raise TypeError(f"not an integer expression: {e!r}")
 
     def is_(self, e: Is) -> str:
-        yes, no = (FALSE, TRUE) if e.negated else (TRUE, FALSE)
         if e.subject in self.p.facts:
             labels = self.p.facts[e.subject].type.labels
             if set(labels) <= set(e.labels):
-                return str(yes)
-            raw = self.fact(e.subject)
-            return self.new(f"1 if {raw} is None else {yes} if {raw} in {tuple(e.labels)!r} else {no}")
-        held = self._fold("max", [self.atom((DECIDE, e.subject, x)) for x in e.labels], FALSE)
-        return self.new(f"2 - {held}") if e.negated else held
+                return self.F if e.negated else self.T
+            return self.is_fact(e)
+        held = self.disj([self.atom((DECIDE, e.subject, x)) for x in e.labels])
+        return self.neg(held) if e.negated else held
+
+    def is_fact(self, e: Is) -> str:
+        """``F is (labels)`` for an enumeration fact F (not all of its labels)."""
+        yes, no = (FALSE, TRUE) if e.negated else (TRUE, FALSE)
+        raw = self.fact(e.subject)
+        return self.new(f"1 if {raw} is None else {yes} if {raw} in {tuple(e.labels)!r} else {no}")
 
     # ------------------------------------------------------------ rules and outcomes
     def applicable(self, rid: str) -> str:
@@ -240,21 +270,21 @@ class _Emitter:
             cond = self.expr(r.condition)
             if r.unless is None:
                 return cond
-            return self.new(f"min({cond}, 2 - {self.expr(r.unless)})")
+            return self.conj([cond, self.neg(self.expr(r.unless))])
         return self._memo(("applicable", rid), compute)
 
     def effective(self, rid: str) -> str:
         """applicable and not defeated (some stronger incompatible rule applicable)."""
         def compute():
             app = self.applicable(rid)
-            defeated = self._fold("max", [self.applicable(h) for h in self.defeaters[rid]], FALSE)
-            return app if defeated == str(FALSE) else self.new(f"min({app}, 2 - {defeated})")
+            defeated = self.disj([self.applicable(h) for h in self.defeaters[rid]])
+            return app if defeated == self.F else self.conj([app, self.neg(defeated)])
         return self._memo(("effective", rid), compute)
 
     def some_effective(self, kind: str, target: str, value=None) -> str:
         """Some effective rule concludes (kind, target, value) (closed completion)."""
         rules = sorted(self.concluding.get((kind, target, value), ()))
-        return self._fold("max", [self.effective(r) for r in rules], FALSE)
+        return self.disj([self.effective(r) for r in rules])
 
     def atom(self, key: tuple) -> str:
         """The Kleene value of an outcome atom (or internal discretion atom)."""
@@ -271,17 +301,17 @@ class _Emitter:
         if kind in (MUST, MUST_NOT):
             return self.some_effective(kind, target)
         if kind == MAY:
-            return self._fold("max", [self.atom((MUST, target, None)), self.some_effective(MAY, target)], FALSE)
+            return self.disj([self.atom((MUST, target, None)), self.some_effective(MAY, target)])
         if kind == DECIDE:
             dec = p.decisions[target]
             concluded = self.some_effective(DECIDE, target, value)
             higher = dec.alternatives[:dec.alternatives.index(value)] if dec.ordered else ()
-            blocked = self._fold("max", [self.some_effective(DECIDE, target, h) for h in higher], FALSE)
-            return concluded if blocked == str(FALSE) else self.new(f"min({concluded}, 2 - {blocked})")
+            blocked = self.disj([self.some_effective(DECIDE, target, h) for h in higher])
+            return concluded if blocked == self.F else self.conj([concluded, self.neg(blocked)])
         if kind == "discretion":
             disc = next(d for d in p.discretions if d.id == target)
-            return str(TRUE) if disc.condition is None else self.expr(disc.condition)
+            return self.T if disc.condition is None else self.expr(disc.condition)
         if kind == "discretion_on":
             ids = sorted(d.id for d in p.discretions if d.target == target)
-            return self._fold("max", [self.atom(("discretion", i, None)) for i in ids], FALSE)
+            return self.disj([self.atom(("discretion", i, None)) for i in ids])
         raise ValueError(f"unknown atom kind {kind}")

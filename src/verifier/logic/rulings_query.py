@@ -22,15 +22,16 @@ from itertools import combinations, product
 import z3
 from z3 import z3core as Z3
 
-from ..evaluate.partial import FALSE, TRUE, UNKNOWN, PartialEvaluator
+from ..evaluate.lanes import LaneEvaluator
+from ..evaluate.partial import FALSE, PartialEvaluator
 from ..evaluate.structure import incompatible
 from ..rulings.deps import Cone
+from ..rulings.lanes import CaseLanes
 from ..model import (DECIDE, MAY, MUST, MUST_NOT, TERM, And, Arith, AtLeast, BoolLit, BoolType,
                      Compare, Deontic, EnumType, Implies, IntLit, IntType, Is, Not, Or, PolicySet,
                      Ref, leaves)
 
 RULE, ASSUMPTION, FACT, READING = "rule", "assumption", "fact", "reading"
-_MISSING = object()
 
 
 class _Copy:
@@ -193,20 +194,13 @@ class RulingsQuery:
         fixed = self._consequences(self.fast.solver, [], pointers)
         # (None: the assumptions admit no case at all; then every ``decide`` answers None)
         self._constant = dict(self._literal_ids[i] for i in fixed) if fixed is not None else {}
-        # the rest go through the three-valued pre-pass first (see ``decide``)
+        # the rest go through the lanes first (see ``decide``); the solver is then asked
+        # only about the facts and readings in the cones of what is left (``rulings.deps.Cone``)
         self.partial = PartialEvaluator(policy)
         position = {k: i for i, k in enumerate(self.partial.keys)}
-        # an outcome's verdict on an admissible case depends only on the case restricted to
-        # its cone (facts and readings, closed under the assumptions that link them): for
-        # small cones, verdicts the solver gave are kept under that restriction and reused
         cone = self._cone = Cone(policy)
-        self._pending = []
-        for key, ptr in zip(self.outcomes, pointers):
-            if key not in self._constant:
-                names = tuple(sorted(cone.of(key)[0]))
-                self._pending.append((key, position[key], ptr, frozenset(names),
-                                      names if len(names) <= self.CONE_CACHE else None))
-        self._verdicts: dict[tuple, bool | None] = {}
+        self._pending = [(key, position[key], ptr, frozenset(cone.of(key)[0]))
+                         for key, ptr in zip(self.outcomes, pointers) if key not in self._constant]
         # the facts and readings each assumption reaches (through terms and outcomes too)
         self._reach = []
         for a in policy.assumptions:
@@ -215,14 +209,16 @@ class RulingsQuery:
             self._reach.append((position[("assumption", a.name, None)], frozenset(reach)))
         # what ``decide`` did (for the bench): cases, settled by the pre-pass as inadmissible,
         # settled entirely by the pre-pass, solver calls, outcomes sent to the solver
-        self.counts = {"cases": 0, "inadmissible": 0, "no_call": 0, "calls": 0, "atoms": 0, "reused": 0,
-                       "literals": 0}
+        self.counts = {"cases": 0, "inadmissible": 0, "no_call": 0, "calls": 0, "atoms": 0,
+                       "literals": 0, "witnessed": 0, "implied": 0}
+        self.lanes = CaseLanes(policy)
+        self.lane_evaluator = LaneEvaluator(policy)
+        self._implicants: dict[tuple, list[frozenset]] = {}
         self._tracker_list = [self.main.trackers[k] for k in sorted(self.main.trackers)]
         self._lits: dict[tuple, z3.BoolRef] = {}
         self._pair = None
 
-    CONE_CACHE = 16            # cache verdicts of outcomes whose cone has at most this many names
-    CACHE_LIMIT = 500_000      # entries; the cache is emptied when it grows past this
+    IMPLICANT_LIMIT = 200      # learnt implicants kept per outcome and value
 
     # ------------------------------------------------------------ all readings in one call
     MAX_MULTI = 8
@@ -284,10 +280,12 @@ class RulingsQuery:
         return out
 
     @staticmethod
-    def _consequences(solver, literals, atoms: list) -> list[int] | None:
+    def _consequences(solver, literals, atoms: list, antecedents: bool = False) -> list | None:
         """Ids of the literals over ``atoms`` (``as_ast()`` handles) fixed by ``literals``; None: unsat.
 
-        Raw API: z3py's wrappers cost ~5x the solving on small policies.
+        With ``antecedents``: (literal id, ids of the assumption literals it depends on)
+        pairs — z3 returns each consequence as ``And(those) => literal``, implied by the
+        solver's assertions. Raw API: z3py's wrappers cost ~5x the solving on small policies.
         """
         ctx = solver.ctx.ref()
         push = _raw(Z3.Z3_ast_vector_push)
@@ -307,7 +305,17 @@ class RulingsQuery:
         vec = result.vector                     # unchecked C calls: the vector holds implications
         get, arg = _raw(Z3.Z3_ast_vector_get), _raw(Z3.Z3_get_app_arg)
         # the consequent's pointer identifies the literal (terms are hash-consed and kept alive)
-        return [arg(ctx, get(ctx, vec, i), 1).value for i in range(Z3.Z3_ast_vector_size(ctx, vec))]
+        implications = [get(ctx, vec, i) for i in range(Z3.Z3_ast_vector_size(ctx, vec))]
+        if not antecedents:
+            return [arg(ctx, imp, 1).value for imp in implications]
+        out = []
+        for imp in implications:
+            ante = arg(ctx, imp, 0)
+            kind = Z3.Z3_get_decl_kind(ctx, Z3.Z3_get_app_decl(ctx, ante))
+            parts = ([arg(ctx, ante, j).value for j in range(Z3.Z3_get_app_num_args(ctx, ante))]
+                     if kind == Z3.Z3_OP_AND else [] if kind == Z3.Z3_OP_TRUE else [ante.value])
+            out.append((arg(ctx, imp, 1).value, parts))
+        return out
 
     # ------------------------------------------------------------ literals
     def fact_literal(self, name: str, value, copy: _Copy | None = None):
@@ -350,70 +358,101 @@ class RulingsQuery:
     def decide(self, facts, readings) -> dict[tuple, bool] | None:
         """Every outcome fixed by the case: {outcome: value}; None when inadmissible.
 
-        A three-valued pre-pass (``verifier.evaluate.partial``) first settles what the known
-        facts force in every completion: a FALSE assumption means no admissible completion
-        (None, no solver call); a TRUE / FALSE outcome holds in every admissible completion
-        once one exists. An outcome left unknown whose cone (``rulings.deps.Cone``: the facts
-        and readings it depends on, closed under the assumptions linking them) has at most
-        ``CONE_CACHE`` names reuses the solver's verdict on an earlier admissible case with
-        the same restriction to that cone: the admissible completions are a product of the
-        cone's part and the rest, so the verdict depends on nothing else. The solver gets
-        the outcomes still unknown (some may be forced by the assumptions, or be beyond
-        Kleene logic, e.g. ``a or not a``), and its answer (unsat = no admissible
-        completion) also settles admissibility, so it is skipped only when every assumption
-        is TRUE and nothing is left for it. The call leaves out the known facts and readings
-        that no pending outcome's cone contains and that only TRUE assumptions reach: setting
-        them back to their known values in an admissible completion of the smaller case keeps
-        it admissible and changes no pending outcome, so the answer is the same.
+        Plain Python settles most of it, the solver the rest:
+
+        1. Lanes (``verifier.evaluate.lanes``, inputs from ``rulings.lanes.CaseLanes``):
+           one bit-parallel three-valued evaluation of lane 0 — the case itself — and of
+           up to 255 complete candidate completions. Lane 0 is the Kleene evaluation: a
+           FALSE assumption means no admissible completion (None, no solver call); a TRUE /
+           FALSE outcome holds in every admissible completion once one exists. A complete
+           lane where every assumption is TRUE is an admissible completion (an exact
+           evaluation): it proves the case admissible, and an outcome TRUE in one such lane
+           and FALSE in another is open — fixed by neither value.
+        2. Learnt implicants: an outcome seen with one value only is fixed to it when a set
+           of case literals the solver once showed to force that value (with the rules and
+           assumptions: the antecedent of a z3 consequence) is contained in this case.
+        3. The solver gets the outcomes still undecided, in one ``consequences`` call whose
+           answer (unsat = no admissible completion) also settles admissibility; it is
+           skipped when nothing is left and lane 0 or a witness lane shows admissibility.
+           The call leaves out the known facts and readings that no pending outcome's cone
+           (``rulings.deps.Cone``: the facts and readings it depends on, closed under the
+           assumptions linking them) contains and that only TRUE assumptions reach: setting
+           them back to their known values in an admissible completion of the smaller case
+           keeps it admissible and changes no pending outcome, so the answer is the same.
+           Each fixed outcome's antecedent is learnt for step 2.
         """
         counts = self.counts
         counts["cases"] += 1
         known, given = dict(facts), dict(readings)
-        values = self.partial.run(known, given, full=False)
-        if values is None:
+        lanes = self.lanes.build(known, given)
+        result = self.lane_evaluator.run(lanes[0], lanes[1], self.lanes.mask, full=False)
+        if result is None:
             counts["inadmissible"] += 1
             return None
+        sure, refuted = result
+        valid = sure[0] & self.lanes.witness           # admissible completions
         out = dict(self._constant)
-        pending, reused, misses, needed = [], {}, [], set()
-        verdicts = self._verdicts
-        for key, position, pointer, cone, names in self._pending:
-            value = values[position]
-            if value != UNKNOWN:
-                out[key] = value == TRUE
+        pending, needed = [], set()
+        literals = None
+        for key, position, pointer, cone in self._pending:
+            t, f = sure[position], refuted[position]
+            if t & 1 or f & 1:
+                out[key] = bool(t & 1)
                 continue
-            if names is not None:
-                restriction = (key, tuple([known.get(n, given.get(n)) for n in names]))
-                cached = verdicts.get(restriction, _MISSING)
-                if cached is not _MISSING:
-                    reused[key] = cached
-                    continue
-                misses.append((key, restriction))
+            seen_true, seen_false = t & valid, f & valid
+            if seen_true and seen_false:
+                counts["witnessed"] += 1
+                continue
+            if literals is None:
+                literals = set(facts)
+                literals.update(readings)
+            value = self._implied(key, seen_true, seen_false, literals)
+            if value is not None:
+                counts["implied"] += 1
+                out[key] = value
+                continue
             pending.append(pointer)
             needed |= cone
-        if pending or values[0] != TRUE:
+        if pending or not (sure[0] & 1 or valid):
             counts["calls"] += 1
             counts["atoms"] += len(pending)
             # a known fact or reading outside every pending outcome's cone, reached only by
             # TRUE assumptions, changes neither admissibility nor a pending verdict: left out
             for position, reach in self._reach:
-                if values[position] != TRUE:
+                if not sure[position] & 1:
                     needed |= reach
-            literals = self.case_literals([f for f in facts if f[0] in needed],
-                                          [r for r in readings if r[0] in needed], self.fast)
-            counts["literals"] += len(literals)
-            result = self._consequences(self.fast.solver, literals, pending)
-            if result is None:          # inadmissible: nothing learnt about the restrictions
+            kept_facts = [f for f in facts if f[0] in needed]
+            kept_readings = [r for r in readings if r[0] in needed]
+            lits = self.case_literals(kept_facts, kept_readings, self.fast)
+            items = kept_facts + kept_readings
+            counts["literals"] += len(lits)
+            found = self._consequences(self.fast.solver, lits, pending, antecedents=True)
+            if found is None:
                 return None
-            out.update(self._literal_ids[i] for i in result)
+            item_of = {lit.as_ast().value: item for lit, item in zip(lits, items)}
+            for literal, depends in found:
+                key, value = self._literal_ids[literal]
+                out[key] = value
+                self._learn(key, value, frozenset(item_of[d] for d in depends))
         else:
             counts["no_call"] += 1
-        counts["reused"] += len(reused)
-        out.update((key, value) for key, value in reused.items() if value is not None)
-        if len(verdicts) > self.CACHE_LIMIT:
-            verdicts.clear()
-        for key, restriction in misses:
-            verdicts[restriction] = out.get(key)
         return out
+
+    def _implied(self, key: tuple, seen_true: int, seen_false: int, literals: set) -> bool | None:
+        """The value a learnt implicant contained in ``literals`` fixes ``key`` to, if any
+        (only a value some admissible lane shows, or either when no lane is admissible)."""
+        for value in ((True,) if seen_true else (False,) if seen_false else (True, False)):
+            for implicant in self._implicants.get((key, value), ()):
+                if implicant <= literals:
+                    return value
+        return None
+
+    def _learn(self, key: tuple, value: bool, implicant: frozenset) -> None:
+        """Keep a set of case literals that forces ``key`` to ``value`` (most recent first)."""
+        found = self._implicants.setdefault((key, value), [])
+        if implicant not in found:
+            found.insert(0, implicant)
+            del found[self.IMPLICANT_LIMIT:]
 
     def decide_naive(self, facts, readings) -> dict[tuple, bool] | None:
         """The same answer with two satisfiability checks per outcome (the baseline)."""

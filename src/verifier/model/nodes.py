@@ -136,20 +136,25 @@ class Deontic:
 Expr = Union[BoolLit, IntLit, Ref, Not, And, Or, Implies, Compare, Arith, Is, AtLeast, Deontic]
 
 
-def leaves(e):
-    """The name-bearing leaves of an expression (``Ref``, ``Is``, ``Deontic``), depth
-    first, left to right; nothing for None. Iterative, so deep nesting is safe."""
+def walk(e):
+    """Every node of an expression, depth first, left to right (pre-order); nothing for
+    None. Iterative, so deep nesting is safe."""
     stack = [e] if e is not None else []
     while stack:
         x = stack.pop()
-        if isinstance(x, (Ref, Is, Deontic)):
-            yield x
-        elif isinstance(x, Not):
+        yield x
+        if isinstance(x, Not):
             stack.append(x.operand)
         elif isinstance(x, (And, Or, AtLeast)):
             stack.extend(reversed(x.operands))
         elif isinstance(x, (Implies, Compare, Arith)):
             stack += [x.right, x.left]
+
+
+def leaves(e):
+    """The name-bearing leaves of an expression (``Ref``, ``Is``, ``Deontic``), depth
+    first, left to right; nothing for None."""
+    return (x for x in walk(e) if isinstance(x, (Ref, Is, Deontic)))
 
 MUST, MAY, MUST_NOT = "must", "may", "must_not"
 MODALITIES = (MUST, MAY, MUST_NOT)

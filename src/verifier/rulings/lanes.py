@@ -1,0 +1,311 @@
+"""Candidate completions of a partial case, laid out in lanes (``verifier.evaluate.lanes``).
+
+``CaseLanes(policy).build(known, given)`` returns the lane inputs: lane 0 is the case
+itself (its unknown facts unknown), lanes 1..N-1 complete it. Free facts (no assumption
+reaches them) are drawn from a fixed pseudo-random pool — lane groups of different
+densities of true, from mostly false to mostly true, so that long conjunctions and long
+disjunctions of unknown facts both take both values somewhere; integer facts at the
+policy's thresholds (every constant they are compared with, its neighbours, the bounds).
+The facts of one assumption component (facts linked by assumptions) are filled together
+with one of the component's admissible assignments consistent with the known facts, found
+by enumerating candidate values through the component's assumptions (cached by the
+case's restriction to the component).
+
+Nothing here is trusted: the caller evaluates the lanes and uses a lane as a witness only
+where the evaluation finds every assumption TRUE (a complete lane is an exact
+evaluation). A poor sample only costs a solver call.
+"""
+from __future__ import annotations
+
+import random
+from itertools import product
+from typing import Mapping
+
+from ..evaluate.lanes import LaneEvaluator
+from ..model import Arith, BoolType, Compare, EnumType, IntLit, IntType, PolicySet, Ref, walk
+from .deps import Cone
+
+
+class CaseLanes:
+    """Lane inputs for partial cases of one policy (deterministic: fixed seed and order)."""
+
+    DENSITIES = (0.5, 0.1, 0.9, 0.3, 0.7, 0.02, 0.98, 0.5)
+    MAX_COMBOS = 256           # candidate assignments tried per component and case
+    MAX_OPTIONS = 48           # admissible assignments spread over the lanes
+    CACHE_LIMIT = 100_000
+
+    def __init__(self, policy: PolicySet, lanes: int = 1024, pool: int = 101, seed: int = 0):
+        self.policy = policy
+        self.lanes = lanes
+        self.mask = (1 << lanes) - 1
+        self.witness = self.mask ^ 1               # lanes 1..N-1: completions
+        self._rng = rng = random.Random(seed)
+        self._turn = 0
+        self._thresholds = thresholds(policy)
+        self.components = components(policy)
+        in_component = {n for c in self.components for n in c.names}
+        facts = policy.facts
+        density = [self.DENSITIES[i * len(self.DENSITIES) // lanes] for i in range(lanes)]
+        self._partitions: dict[tuple, list[int]] = {}
+        self._known: dict[tuple, object] = {}
+        bools = []
+        for _ in range(pool):
+            t = sum(1 << i for i in range(1, lanes) if rng.random() < density[i])
+            bools.append((t, self.witness ^ t))
+        free = sorted(n for n in facts if n not in in_component)
+        values = {n: self.candidates(n, {})[0] for n in free if not isinstance(facts[n].type, BoolType)}
+        interps = sorted(n for n in policy.interpretations if n not in in_component)
+        self._free = []                     # per turn: every free fact and reading from the pool
+        for j in range(pool):
+            fill = {n: bools[(i * 31 + j) % pool] if n not in values
+                    else self._spread(values[n], self._partition(len(values[n]), (n, j)), n)
+                    for i, n in enumerate(free)}
+            self._free.append((fill, {n: bools[(i * 37 + 11 + j) % pool] for i, n in enumerate(interps)}))
+        self._options: dict[tuple, tuple | None] = {}
+
+    # ------------------------------------------------------------ per case
+    def build(self, known: Mapping, given: Mapping) -> tuple[dict, dict]:
+        """(facts, readings) lane inputs. A component with no admissible assignment among
+        its candidates (the case may be inadmissible) stays unknown in every lane, so no
+        lane is complete: the caller then has no witness and asks the solver."""
+        turn = self._turn = (self._turn + 1) % len(self._free)
+        facts, readings = self._free[turn]
+        facts, readings = facts.copy(), readings.copy()
+        constant = self._constant
+        for name, v in known.items():
+            facts[name] = constant(name, v)
+        for name, v in given.items():
+            readings[name] = constant(name, v)
+        values = {**known, **given}
+        for index, comp in enumerate(self.components):
+            filled = self._component(index, comp, tuple(map(values.get, comp.names)))
+            facts.update(filled[0])
+            readings.update(filled[1])
+        return facts, readings
+
+    def _constant(self, name: str, value):
+        """The lane input of a known fact or reading (the same in every lane)."""
+        key = (name, value)
+        out = self._known.get(key)
+        if out is None:
+            t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
+            out = ((self.mask, 0) if value else (0, self.mask)) if isinstance(t, BoolType) \
+                else [(value, value, self.mask)] if isinstance(t, IntType) else [(value, self.mask)]
+            self._known[key] = out
+        return out
+
+    # ------------------------------------------------------------ components
+    def _component(self, index: int, comp: "Component", restriction: tuple) -> tuple[dict, dict]:
+        """The component's lane inputs: its known values, its unknown ones spread over the
+        completion lanes from its admissible assignments (cached by ``restriction``)."""
+        key = (index, restriction)
+        filled = self._options.get(key)
+        if filled is not None:
+            return filled
+        unknown = [n for n, v in zip(comp.names, restriction) if v is None]
+        values = {n: v for n, v in zip(comp.names, restriction) if v is not None}
+        options = self._admissible(comp, unknown, values)
+        filled = ({}, {})
+        for n, v in values.items():
+            (filled[1] if n in self.policy.interpretations else filled[0])[n] = self._constant(n, v)
+        groups = self._partition(len(options), index) if options else None
+        for position, n in enumerate(unknown):
+            target = filled[1] if n in self.policy.interpretations else filled[0]
+            target[n] = self._spread([o[position] for o in options], groups, n) if options else self._unknown(n)
+        if len(self._options) > self.CACHE_LIMIT:
+            self._options.clear()
+        self._options[key] = filled
+        return filled
+
+    def _unknown(self, name: str):
+        """The lane input of a fact or reading unknown in every lane."""
+        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
+        return (0, 0) if isinstance(t, BoolType) else [(t.lo, t.hi, self.mask)] if isinstance(t, IntType) \
+            else [(None, self.mask)]
+
+    def _admissible(self, comp: "Component", unknown: list[str], values: dict) -> list[tuple]:
+        """Admissible assignments of ``unknown`` (tuples in that order) among the candidates:
+        every combination in its own lane (mixed radix, the last name fastest), evaluated
+        through the component's assumptions. The assignments kept cover every candidate
+        value of every name that some admissible combination has, then others spread
+        evenly, at most ``MAX_OPTIONS`` in all."""
+        columns = [self.candidates(n, values, comp) for n in unknown]
+        while _size([c for c, _ in columns]) > self.MAX_COMBOS:   # thin the longest list
+            longest = max(range(len(columns)), key=lambda i: (len(columns[i][0]) - len(columns[i][1]), -i))
+            column, kept = columns[longest]
+            thinned = [v for i, v in enumerate(column) if v in kept or i % 2 == 0]
+            if len(thinned) == len(column):
+                break
+            columns[longest] = (thinned, kept)
+        columns = [c for c, _ in columns]
+        if _size(columns) > self.MAX_COMBOS:      # too many still: a random sample of them
+            lanes = self.MAX_COMBOS
+            layout = [self._random_groups(column, lanes) for column in columns]
+        else:                                     # every combination (mixed radix)
+            lanes = _size(columns)
+            layout, stride = [], lanes
+            for column in columns:
+                stride //= len(column)
+                repeat = ((1 << lanes) - 1) // ((1 << (stride * len(column))) - 1)
+                layout.append([(((1 << stride) - 1) << (d * stride)) * repeat for d in range(len(column))])
+        whole = (1 << lanes) - 1
+        facts, readings = {}, {}
+        for n, v in values.items():
+            (readings if n in self.policy.interpretations else facts)[n] = self._constant(n, v)
+        for n, column, groups in zip(unknown, columns, layout):
+            (readings if n in self.policy.interpretations else facts)[n] = self._spread(column, groups, n, whole)
+        ok = comp.evaluator.run(facts, readings, whole)[0][0] & whole
+        chosen = []
+        for groups in layout:                     # every value some admissible lane has
+            for g in groups:
+                hit = ok & g
+                if hit:
+                    chosen.append((hit & -hit).bit_length() - 1)
+        bits = format(ok, "b")[::-1]              # bit i at position i
+        step = max(1, lanes // self.MAX_OPTIONS)
+        i = bits.find("1")
+        while i >= 0 and len(chosen) < self.MAX_OPTIONS:
+            chosen.append(i)
+            i = bits.find("1", i + step)
+        return [tuple(next(v for v, g in zip(column, groups) if g >> i & 1)
+                      for column, groups in zip(columns, layout)) for i in sorted(set(chosen))]
+
+    def _random_groups(self, column: list, lanes: int) -> list[int]:
+        """A random split of ``lanes`` lanes by value (one mask per value of ``column``)."""
+        if len(column) == 2:
+            bits = self._rng.getrandbits(lanes)
+            return [((1 << lanes) - 1) ^ bits, bits]
+        groups = [0] * len(column)
+        for i in range(lanes):
+            groups[self._rng.randrange(len(column))] |= 1 << i
+        return groups
+
+    def candidates(self, name: str, values: dict, comp: "Component | None" = None) -> tuple[list, set]:
+        """(values tried, those never thinned out) for an unknown fact or reading: both
+        truth values, every label, or the integer thresholds plus the boundaries the
+        component's comparisons put on it given the known values (never thinned)."""
+        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
+        if isinstance(t, BoolType):
+            return [False, True], {False, True}
+        if isinstance(t, EnumType):
+            return list(t.labels), set(t.labels)
+        required = set()
+        for e, refs in comp.compares if comp else ():
+            if name in refs and all(n == name or n in values for n in refs):
+                required |= boundaries(e, name, values, t.lo, t.hi)
+        return sorted(required | self._thresholds.get(name, set()) | {t.lo, t.hi}), required
+
+    # ------------------------------------------------------------ lane layout
+    def _partition(self, size: int, salt=0) -> list[int]:
+        """The completion lanes split at random into ``size`` non-empty groups (cached)."""
+        key = (size, salt)
+        groups = self._partitions.get(key)
+        if groups is None:
+            rng = random.Random(f"{size}/{salt}")
+            order = list(range(1, self.lanes))
+            rng.shuffle(order)
+            groups = [0] * size
+            for i, lane in enumerate(order):
+                groups[i % size] |= 1 << lane
+            self._partitions[key] = groups
+        return groups
+
+    def _spread(self, column: list, groups: list[int], name: str, whole: int | None = None):
+        """The lane input giving group i the value ``column[i]`` (lane 0 unknown unless ``whole``)."""
+        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
+        if isinstance(t, BoolType):
+            yes = 0
+            for v, g in zip(column, groups):
+                if v:
+                    yes |= g
+            rest = (whole if whole is not None else self.witness) ^ yes
+            return yes, rest
+        by_value: dict = {}
+        for v, g in zip(column, groups):
+            by_value[v] = by_value.get(v, 0) | g
+        if isinstance(t, IntType):
+            out = [(v, v, m) for v, m in sorted(by_value.items())]
+            return out if whole is not None else [(t.lo, t.hi, 1)] + out
+        out = sorted(by_value.items())
+        return out if whole is not None else [(None, 1)] + out
+
+
+class Component:
+    """Facts and readings linked by assumptions, and those assumptions compiled for lanes."""
+
+    def __init__(self, policy: PolicySet, names: set[str], assumptions: list):
+        self.names = tuple(sorted(names))
+        self.assumptions = assumptions
+        self.evaluator = LaneEvaluator(policy, only=assumptions)
+        self.compares = [(n, frozenset(x.name for x in walk(n) if isinstance(x, Ref)))
+                         for a in assumptions for n in walk(a.expr) if isinstance(n, Compare)]
+
+
+def components(policy: PolicySet) -> list[Component]:
+    """The assumption components: assumptions grouped by the facts and readings they reach
+    (through terms and outcomes too), merged while they share one."""
+    cone = Cone(policy)
+    groups: list[tuple[set, list]] = []
+    for a in policy.assumptions:
+        reach: set = set()
+        cone._walk_expr(a.expr, reach, set(), set())
+        names, members = set(reach), [a]
+        for g in [g for g in groups if g[0] & names]:
+            groups.remove(g)
+            names |= g[0]
+            members = g[1] + members
+        groups.append((names, members))
+    order = {a.name: i for i, a in enumerate(policy.assumptions)}
+    groups.sort(key=lambda g: order[g[1][0].name])
+    return [Component(policy, names, sorted(members, key=lambda a: order[a.name])) for names, members in groups]
+
+
+def thresholds(policy: PolicySet) -> dict[str, set[int]]:
+    """Per integer fact: each constant it is compared with (directly or in a sum), and ±1."""
+    out: dict[str, set[int]] = {}
+    exprs = [a.expr for a in policy.assumptions] + [t.definition for t in policy.terms.values()]
+    exprs += [d.condition for d in policy.discretions]
+    for r in policy.rules.values():
+        exprs += [r.condition, r.unless]
+    for e in exprs:
+        for node in walk(e):
+            if not isinstance(node, Compare):
+                continue
+            parts = list(walk(node))
+            consts = [x.value for x in parts if isinstance(x, IntLit)]
+            for x in parts:
+                t = policy.facts[x.name].type if isinstance(x, Ref) and x.name in policy.facts else None
+                if isinstance(t, IntType):
+                    out.setdefault(x.name, set()).update(
+                        v for c in consts for v in (c - 1, c, c + 1) if t.lo <= v <= t.hi)
+    return out
+
+
+def boundaries(e: Compare, name: str, values: dict, lo: int, hi: int) -> set[int]:
+    """Where ``e``, linear in ``name`` once the other facts take their known ``values``,
+    changes truth (the root of left - right, and its neighbours, within [lo, hi])."""
+    f0 = _int_value(e.left, {**values, name: 0}) - _int_value(e.right, {**values, name: 0})
+    f1 = _int_value(e.left, {**values, name: 1}) - _int_value(e.right, {**values, name: 1})
+    slope = f1 - f0
+    if slope == 0:
+        return set()
+    root = -f0 // slope
+    return {v for v in range(root - 1, root + 3) if lo <= v <= hi}
+
+
+def _int_value(e, values: dict) -> int:
+    if isinstance(e, IntLit):
+        return e.value
+    if isinstance(e, Ref):
+        return values[e.name]
+    if isinstance(e, Arith):
+        a, b = _int_value(e.left, values), _int_value(e.right, values)
+        return a + b if e.op == "+" else a - b if e.op == "-" else a * b
+    raise TypeError(f"not an integer expression: {e!r}")
+
+
+def _size(columns: list[list]) -> int:
+    size = 1
+    for c in columns:
+        size *= len(c)
+    return size
