@@ -30,7 +30,7 @@ class CaseLanes:
     """Lane inputs for partial cases of one policy (deterministic: fixed seed and order)."""
 
     DENSITIES = (0.5, 0.1, 0.9, 0.3, 0.7, 0.02, 0.98, 0.5)
-    MAX_COMBOS = 256           # candidate assignments tried per component and case
+    MAX_COMBOS = 1024           # candidate assignments tried per component and case
     MAX_OPTIONS = 48           # admissible assignments spread over the lanes
     CACHE_LIMIT = 100_000
 
@@ -96,26 +96,70 @@ class CaseLanes:
 
     # ------------------------------------------------------------ components
     def _component(self, index: int, comp: "Component", restriction: tuple) -> tuple[dict, dict]:
-        """The component's lane inputs: its known values, its unknown ones spread over the
-        completion lanes from its admissible assignments (cached by ``restriction``)."""
+        """The component's lane inputs (cached by ``restriction``): its known values; its
+        unknown ones spread over the completion lanes from its admissible assignments, and
+        in lane 0 the value the assumptions force, if any — every admissible assignment
+        has it (when the candidates were the whole domains), or the other values make an
+        assumption FALSE already in three-valued logic (failed literals)."""
         key = (index, restriction)
         filled = self._options.get(key)
         if filled is not None:
             return filled
         unknown = [n for n, v in zip(comp.names, restriction) if v is None]
         values = {n: v for n, v in zip(comp.names, restriction) if v is not None}
-        options = self._admissible(comp, unknown, values)
+        options, exhaustive = self._admissible(comp, unknown, values)
+        if exhaustive:
+            forced = {n: column.pop() for n, column in
+                      ((n, {o[i] for o in options}) for i, n in enumerate(unknown)) if len(column) == 1}
+        else:
+            forced = self._failed_literals(comp, unknown, values)
         filled = ({}, {})
         for n, v in values.items():
             (filled[1] if n in self.policy.interpretations else filled[0])[n] = self._constant(n, v)
         groups = self._partition(len(options), index) if options else None
         for position, n in enumerate(unknown):
             target = filled[1] if n in self.policy.interpretations else filled[0]
-            target[n] = self._spread([o[position] for o in options], groups, n) if options else self._unknown(n)
+            spread = self._spread([o[position] for o in options], groups, n) if options else self._unknown(n)
+            target[n] = spread if n not in forced else _in_lane0(spread, forced[n])
         if len(self._options) > self.CACHE_LIMIT:
             self._options.clear()
         self._options[key] = filled
         return filled
+
+    def _failed_literals(self, comp: "Component", unknown: list[str], values: dict) -> dict:
+        """Values of unknown booleans and labels of unknown enumerations that every other
+        value of theirs makes an assumption of the component FALSE in three-valued logic
+        (one lane per value, everything else unknown)."""
+        tested = [(n, v) for n in unknown for v in self._domain(n)]
+        if not tested:
+            return {}
+        lanes = len(tested)
+        whole = (1 << lanes) - 1
+        facts, readings = {}, {}
+        for n, v in values.items():
+            (readings if n in self.policy.interpretations else facts)[n] = self._constant(n, v)
+        for n in unknown:
+            bits = {v: 1 << i for i, (m, v) in enumerate(tested) if m == n}
+            t = self.policy.facts[n].type if n in self.policy.facts else BoolType()
+            if isinstance(t, BoolType):
+                spread = (bits[True], bits[False])
+            elif isinstance(t, IntType):
+                spread = [(t.lo, t.hi, whole)]
+            else:
+                spread = [(v, m) for v, m in bits.items()] + [(None, whole ^ sum(bits.values()))]
+            (readings if n in self.policy.interpretations else facts)[n] = spread
+        refuted = comp.evaluator.run(facts, readings, whole)[1][0]
+        forced = {}
+        for n in unknown:
+            alive = [v for i, (m, v) in enumerate(tested) if m == n and not refuted >> i & 1]
+            if len(alive) == 1 and len(self._domain(n)) > 1:
+                forced[n] = alive[0]
+        return forced
+
+    def _domain(self, name: str) -> tuple:
+        """Every value of a boolean fact, reading or enumeration fact (() for integers)."""
+        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
+        return (False, True) if isinstance(t, BoolType) else tuple(t.labels) if isinstance(t, EnumType) else ()
 
     def _unknown(self, name: str):
         """The lane input of a fact or reading unknown in every lane."""
@@ -123,21 +167,17 @@ class CaseLanes:
         return (0, 0) if isinstance(t, BoolType) else [(t.lo, t.hi, self.mask)] if isinstance(t, IntType) \
             else [(None, self.mask)]
 
-    def _admissible(self, comp: "Component", unknown: list[str], values: dict) -> list[tuple]:
-        """Admissible assignments of ``unknown`` (tuples in that order) among the candidates:
+    def _admissible(self, comp: "Component", unknown: list[str], values: dict) -> tuple[list[tuple], bool]:
+        """(admissible assignments of ``unknown`` (tuples in that order) among the candidates,
+        whether the candidates were every value of every name):
         every combination in its own lane (mixed radix, the last name fastest), evaluated
         through the component's assumptions. The assignments kept cover every candidate
         value of every name that some admissible combination has, then others spread
         evenly, at most ``MAX_OPTIONS`` in all."""
-        columns = [self.candidates(n, values, comp) for n in unknown]
-        while _size([c for c, _ in columns]) > self.MAX_COMBOS:   # thin the longest list
-            longest = max(range(len(columns)), key=lambda i: (len(columns[i][0]) - len(columns[i][1]), -i))
-            column, kept = columns[longest]
-            thinned = [v for i, v in enumerate(column) if v in kept or i % 2 == 0]
-            if len(thinned) == len(column):
-                break
-            columns[longest] = (thinned, kept)
-        columns = [c for c, _ in columns]
+        candidates = [self.candidates(n, values, comp) for n in unknown]
+        columns = self._thin(candidates)
+        exhaustive = all(len(c) == len(self._domain(n)) for c, n in zip(columns, unknown)) \
+            and _size(columns) <= self.MAX_COMBOS
         if _size(columns) > self.MAX_COMBOS:      # too many still: a random sample of them
             lanes = self.MAX_COMBOS
             layout = [self._random_groups(column, lanes) for column in columns]
@@ -167,8 +207,36 @@ class CaseLanes:
         while i >= 0 and len(chosen) < self.MAX_OPTIONS:
             chosen.append(i)
             i = bits.find("1", i + step)
+        chosen = sorted(set(chosen))
+        if _size(columns) == lanes:
+            combos = list(product(*columns))      # mixed radix: lane i holds combos[i]
+            return [combos[i] for i in chosen], exhaustive
         return [tuple(next(v for v, g in zip(column, groups) if g >> i & 1)
-                      for column, groups in zip(columns, layout)) for i in sorted(set(chosen))]
+                      for column, groups in zip(columns, layout)) for i in chosen], exhaustive
+
+    def _thin(self, candidates: list[tuple[list, set]]) -> list[list]:
+        """The candidate lists cut so that their product is at most ``MAX_COMBOS`` where
+        possible: each list longer than its share keeps its required values and evenly
+        spaced others."""
+        sizes = [len(c) for c, _ in candidates]
+        if _size([range(n) for n in sizes]) <= self.MAX_COMBOS:
+            return [c for c, _ in candidates]
+        thinnable = [i for i, (c, kept) in enumerate(candidates) if len(c) > len(kept)]
+        fixed = _size([range(n) for i, n in enumerate(sizes) if i not in thinnable])
+        share = max(1, int((self.MAX_COMBOS / fixed) ** (1 / max(1, len(thinnable)))))
+        out = []
+        for i, (column, kept) in enumerate(candidates):
+            room = share - len(kept)
+            if i not in thinnable or len(column) <= share or room <= 0:
+                out.append(column if i not in thinnable or room > 0 else sorted(kept))
+                continue
+            others = [v for v in column if v not in kept]
+            step = len(others) / room
+            out.append(sorted(kept | {others[int(j * step)] for j in range(room)}))
+        while _size(out) > self.MAX_COMBOS:       # the required values alone are too many
+            longest = max(range(len(out)), key=lambda i: len(out[i]))
+            out[longest] = out[longest][::2]
+        return out
 
     def _random_groups(self, column: list, lanes: int) -> list[int]:
         """A random split of ``lanes`` lanes by value (one mask per value of ``column``)."""
@@ -190,9 +258,9 @@ class CaseLanes:
         if isinstance(t, EnumType):
             return list(t.labels), set(t.labels)
         required = set()
-        for e, refs in comp.compares if comp else ():
+        for difference, refs in comp.compares if comp else ():
             if name in refs and all(n == name or n in values for n in refs):
-                required |= boundaries(e, name, values, t.lo, t.hi)
+                required |= boundaries(difference, refs, name, values, t.lo, t.hi)
         return sorted(required | self._thresholds.get(name, set()) | {t.lo, t.hi}), required
 
     # ------------------------------------------------------------ lane layout
@@ -237,8 +305,12 @@ class Component:
         self.names = tuple(sorted(names))
         self.assumptions = assumptions
         self.evaluator = LaneEvaluator(policy, only=assumptions)
-        self.compares = [(n, frozenset(x.name for x in walk(n) if isinstance(x, Ref)))
-                         for a in assumptions for n in walk(a.expr) if isinstance(n, Compare)]
+        self.compares = []          # (left - right as a function of the refs, the refs)
+        for a in assumptions:
+            for node in walk(a.expr):
+                if isinstance(node, Compare):
+                    refs = tuple(sorted({x.name for x in walk(node) if isinstance(x, Ref)}))
+                    self.compares.append((_difference(node, refs), refs))
 
 
 def components(policy: PolicySet) -> list[Component]:
@@ -258,6 +330,22 @@ def components(policy: PolicySet) -> list[Component]:
     order = {a.name: i for i, a in enumerate(policy.assumptions)}
     groups.sort(key=lambda g: order[g[1][0].name])
     return [Component(policy, names, sorted(members, key=lambda a: order[a.name])) for names, members in groups]
+
+
+def _in_lane0(spread, value):
+    """A lane input with lane 0 set to ``value`` (it was unknown there)."""
+    if isinstance(spread, tuple):                     # boolean: (t, f)
+        return (spread[0] | 1, spread[1] & ~1) if value else (spread[0] & ~1, spread[1] | 1)
+    out, placed = [], False
+    for entry in spread:                              # (lo, hi, mask) or (label, mask)
+        point = entry[0] == value and (len(entry) == 2 or entry[1] == value)
+        mask = entry[-1] | 1 if point else entry[-1] & ~1
+        placed |= point
+        if mask:
+            out.append(entry[:-1] + (mask,))
+    if not placed:
+        out.append(((value, value) if len(spread[0]) == 3 else (value,)) + (1,))
+    return out
 
 
 def thresholds(policy: PolicySet) -> dict[str, set[int]]:
@@ -281,27 +369,31 @@ def thresholds(policy: PolicySet) -> dict[str, set[int]]:
     return out
 
 
-def boundaries(e: Compare, name: str, values: dict, lo: int, hi: int) -> set[int]:
-    """Where ``e``, linear in ``name`` once the other facts take their known ``values``,
-    changes truth (the root of left - right, and its neighbours, within [lo, hi])."""
-    f0 = _int_value(e.left, {**values, name: 0}) - _int_value(e.right, {**values, name: 0})
-    f1 = _int_value(e.left, {**values, name: 1}) - _int_value(e.right, {**values, name: 1})
-    slope = f1 - f0
+def boundaries(difference, refs: tuple, name: str, values: dict, lo: int, hi: int) -> set[int]:
+    """Where a comparison, linear in ``name`` once the other facts take their known
+    ``values``, changes truth: the root of ``difference`` (left - right, a function of
+    ``refs``) and its neighbours, within [lo, hi]."""
+    at0 = difference(*[0 if n == name else values[n] for n in refs])
+    slope = difference(*[1 if n == name else values[n] for n in refs]) - at0
     if slope == 0:
         return set()
-    root = -f0 // slope
-    return {v for v in range(root - 1, root + 3) if lo <= v <= hi}
+    root = -at0 // slope
+    return {v for v in (root - 1, root, root + 1) if lo <= v <= hi}
 
 
-def _int_value(e, values: dict) -> int:
-    if isinstance(e, IntLit):
-        return e.value
-    if isinstance(e, Ref):
-        return values[e.name]
-    if isinstance(e, Arith):
-        a, b = _int_value(e.left, values), _int_value(e.right, values)
-        return a + b if e.op == "+" else a - b if e.op == "-" else a * b
-    raise TypeError(f"not an integer expression: {e!r}")
+def _difference(e: Compare, refs: tuple):
+    """``left - right`` of a comparison as a Python function of ``refs`` (positional)."""
+    args = {n: f"a{i}" for i, n in enumerate(refs)}
+
+    def text(x) -> str:
+        if isinstance(x, IntLit):
+            return str(x.value)
+        if isinstance(x, Ref):
+            return args[x.name]
+        if isinstance(x, Arith):
+            return f"({text(x.left)} {x.op} {text(x.right)})"
+        raise TypeError(f"not an integer expression: {x!r}")
+    return eval(f"lambda {', '.join(args.values())}: {text(e.left)} - ({text(e.right)})")  # noqa: S307
 
 
 def _size(columns: list[list]) -> int:
