@@ -393,15 +393,19 @@ class RulingsQuery:
         valid = sure[0] & self.lanes.witness           # admissible completions
         out = dict(self._constant)
         pending, needed = [], set()
-        literals = None
+        literals, witnessed = None, 0
         for key, position, pointer, cone in self._pending:
-            t, f = sure[position], refuted[position]
-            if t & 1 or f & 1:
-                out[key] = bool(t & 1)
+            t = sure[position]
+            if t & 1:
+                out[key] = True
+                continue
+            f = refuted[position]
+            if f & 1:
+                out[key] = False
                 continue
             seen_true, seen_false = t & valid, f & valid
             if seen_true and seen_false:
-                counts["witnessed"] += 1
+                witnessed += 1
                 continue
             if literals is None:
                 literals = set(facts)
@@ -413,6 +417,7 @@ class RulingsQuery:
                 continue
             pending.append(pointer)
             needed |= cone
+        counts["witnessed"] += witnessed
         if pending or not (sure[0] & 1 or valid):
             counts["calls"] += 1
             counts["atoms"] += len(pending)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from itertools import product
-from typing import Mapping
+from typing import Mapping, NamedTuple
 
 from ..evaluate.lanes import LaneEvaluator
 from ..model import Arith, BoolType, Compare, EnumType, IntLit, IntType, PolicySet, Ref, walk
@@ -31,7 +31,7 @@ class CaseLanes:
 
     DENSITIES = (0.5, 0.1, 0.9, 0.3, 0.7, 0.02, 0.98, 0.5)
     MAX_COMBOS = 1024           # candidate assignments tried per component and case
-    MAX_OPTIONS = 48           # admissible assignments spread over the lanes
+    MAX_OPTIONS = 32           # admissible assignments spread over the lanes
     CACHE_LIMIT = 100_000
 
     def __init__(self, policy: PolicySet, lanes: int = 1024, pool: int = 101, seed: int = 0):
@@ -42,7 +42,7 @@ class CaseLanes:
         self._rng = rng = random.Random(seed)
         self._turn = 0
         self._thresholds = thresholds(policy)
-        self.components = components(policy)
+        self.components = components(policy, self._thresholds)
         in_component = {n for c in self.components for n in c.names}
         facts = policy.facts
         density = [self.DENSITIES[i * len(self.DENSITIES) // lanes] for i in range(lanes)]
@@ -53,7 +53,9 @@ class CaseLanes:
             t = sum(1 << i for i in range(1, lanes) if rng.random() < density[i])
             bools.append((t, self.witness ^ t))
         free = sorted(n for n in facts if n not in in_component)
-        values = {n: self.candidates(n, {})[0] for n in free if not isinstance(facts[n].type, BoolType)}
+        values = {n: list(facts[n].type.labels) if isinstance(facts[n].type, EnumType)
+                  else sorted(self._thresholds.get(n, set()) | {facts[n].type.lo, facts[n].type.hi})
+                  for n in free if not isinstance(facts[n].type, BoolType)}
         interps = sorted(n for n in policy.interpretations if n not in in_component)
         self._free = []                     # per turn: every free fact and reading from the pool
         for j in range(pool):
@@ -71,11 +73,11 @@ class CaseLanes:
         turn = self._turn = (self._turn + 1) % len(self._free)
         facts, readings = self._free[turn]
         facts, readings = facts.copy(), readings.copy()
-        constant = self._constant
-        for name, v in known.items():
-            facts[name] = constant(name, v)
-        for name, v in given.items():
-            readings[name] = constant(name, v)
+        for values, target in ((known, facts), (given, readings)):
+            inputs = list(map(self._known.get, values.items()))
+            if None in inputs:                    # a value not met before
+                inputs = [self._constant(*item) for item in values.items()]
+            target.update(zip(values, inputs))
         values = {**known, **given}
         for index, comp in enumerate(self.components):
             filled = self._component(index, comp, tuple(map(values.get, comp.names)))
@@ -174,15 +176,15 @@ class CaseLanes:
         through the component's assumptions. The assignments kept cover every candidate
         value of every name that some admissible combination has, then others spread
         evenly, at most ``MAX_OPTIONS`` in all."""
-        candidates = [self.candidates(n, values, comp) for n in unknown]
-        columns = self._thin(candidates)
-        exhaustive = all(len(c) == len(self._domain(n)) for c, n in zip(columns, unknown)) \
-            and _size(columns) <= self.MAX_COMBOS
-        if _size(columns) > self.MAX_COMBOS:      # too many still: a random sample of them
+        slots = comp.slots
+        columns = self._thin([self._candidates(slots[n], values) for n in unknown])
+        size = _size(columns)
+        exhaustive = size <= self.MAX_COMBOS and all(len(c) == len(slots[n].domain) for c, n in zip(columns, unknown))
+        if size > self.MAX_COMBOS:                # too many still: a random sample of them
             lanes = self.MAX_COMBOS
             layout = [self._random_groups(column, lanes) for column in columns]
         else:                                     # every combination (mixed radix)
-            lanes = _size(columns)
+            lanes = size
             layout, stride = [], lanes
             for column in columns:
                 stride //= len(column)
@@ -191,9 +193,13 @@ class CaseLanes:
         whole = (1 << lanes) - 1
         facts, readings = {}, {}
         for n, v in values.items():
-            (readings if n in self.policy.interpretations else facts)[n] = self._constant(n, v)
+            (readings if slots[n].reading else facts)[n] = self._constant(n, v)
         for n, column, groups in zip(unknown, columns, layout):
-            (readings if n in self.policy.interpretations else facts)[n] = self._spread(column, groups, n, whole)
+            slot = slots[n]
+            (readings if slot.reading else facts)[n] = \
+                (groups[column.index(True)] if True in column else 0,
+                 groups[column.index(False)] if False in column else 0) if slot.kind == "bool" \
+                else [(v, v, g) for v, g in zip(column, groups)] if slot.kind == "int" else list(zip(column, groups))
         ok = comp.evaluator.run(facts, readings, whole)[0][0] & whole
         chosen = []
         for groups in layout:                     # every value some admissible lane has
@@ -248,20 +254,18 @@ class CaseLanes:
             groups[self._rng.randrange(len(column))] |= 1 << i
         return groups
 
-    def candidates(self, name: str, values: dict, comp: "Component | None" = None) -> tuple[list, set]:
-        """(values tried, those never thinned out) for an unknown fact or reading: both
-        truth values, every label, or the integer thresholds plus the boundaries the
-        component's comparisons put on it given the known values (never thinned)."""
-        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
-        if isinstance(t, BoolType):
-            return [False, True], {False, True}
-        if isinstance(t, EnumType):
-            return list(t.labels), set(t.labels)
+    @staticmethod
+    def _candidates(slot: "Slot", values: dict) -> tuple:
+        """(values tried, those never thinned out) for an unknown fact or reading: its whole
+        domain (booleans, labels), or for an integer its thresholds and bounds plus the
+        boundaries the component's comparisons put on it given the known values (kept)."""
+        if slot.domain:
+            return slot.domain, slot.domain
         required = set()
-        for difference, refs in comp.compares if comp else ():
-            if name in refs and all(n == name or n in values for n in refs):
-                required |= boundaries(difference, refs, name, values, t.lo, t.hi)
-        return sorted(required | self._thresholds.get(name, set()) | {t.lo, t.hi}), required
+        for difference, refs in slot.compares:
+            if all(n == slot.name or n in values for n in refs):
+                required |= boundaries(difference, refs, slot.name, values, slot.lo, slot.hi)
+        return (sorted(required.union(slot.base)), required) if required else (slot.base, required)
 
     # ------------------------------------------------------------ lane layout
     def _partition(self, size: int, salt=0) -> list[int]:
@@ -298,22 +302,44 @@ class CaseLanes:
         return out if whole is not None else [(None, 1)] + out
 
 
+class Slot(NamedTuple):
+    """One fact or reading of a component: how it is laid out and which values are tried."""
+
+    name: str
+    kind: str                    # "bool" (facts and readings), "int" or "enum"
+    reading: bool
+    domain: tuple                # every value (booleans, labels); () for integers
+    base: list                   # integers: thresholds and bounds, sorted
+    lo: int
+    hi: int
+    compares: list               # integers: (left - right as a function of refs, refs)
+
+
 class Component:
     """Facts and readings linked by assumptions, and those assumptions compiled for lanes."""
 
-    def __init__(self, policy: PolicySet, names: set[str], assumptions: list):
+    def __init__(self, policy: PolicySet, names: set[str], assumptions: list, limits: dict):
         self.names = tuple(sorted(names))
         self.assumptions = assumptions
         self.evaluator = LaneEvaluator(policy, only=assumptions)
-        self.compares = []          # (left - right as a function of the refs, the refs)
+        compares = []
         for a in assumptions:
             for node in walk(a.expr):
                 if isinstance(node, Compare):
                     refs = tuple(sorted({x.name for x in walk(node) if isinstance(x, Ref)}))
-                    self.compares.append((_difference(node, refs), refs))
+                    compares.append((_difference(node, refs), refs))
+        self.slots = {}
+        for n in self.names:
+            t = policy.facts[n].type if n in policy.facts else BoolType()
+            kind = "bool" if isinstance(t, BoolType) else "int" if isinstance(t, IntType) else "enum"
+            domain = (False, True) if kind == "bool" else tuple(t.labels) if kind == "enum" else ()
+            lo, hi = (t.lo, t.hi) if kind == "int" else (0, 0)
+            base = sorted(limits.get(n, set()) | {lo, hi}) if kind == "int" else []
+            self.slots[n] = Slot(n, kind, n in policy.interpretations, domain, base, lo, hi,
+                                 [c for c in compares if n in c[1]])
 
 
-def components(policy: PolicySet) -> list[Component]:
+def components(policy: PolicySet, limits: dict | None = None) -> list[Component]:
     """The assumption components: assumptions grouped by the facts and readings they reach
     (through terms and outcomes too), merged while they share one."""
     cone = Cone(policy)
@@ -329,7 +355,9 @@ def components(policy: PolicySet) -> list[Component]:
         groups.append((names, members))
     order = {a.name: i for i, a in enumerate(policy.assumptions)}
     groups.sort(key=lambda g: order[g[1][0].name])
-    return [Component(policy, names, sorted(members, key=lambda a: order[a.name])) for names, members in groups]
+    limits = thresholds(policy) if limits is None else limits
+    return [Component(policy, names, sorted(members, key=lambda a: order[a.name]), limits)
+            for names, members in groups]
 
 
 def _in_lane0(spread, value):
