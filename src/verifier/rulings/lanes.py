@@ -22,7 +22,7 @@ from itertools import product
 from typing import Mapping, NamedTuple
 
 from ..evaluate.lanes import LaneEvaluator
-from ..model import Arith, BoolType, Compare, EnumType, IntLit, IntType, PolicySet, Ref, walk
+from ..model import Arith, BoolType, Compare, IntLit, IntType, PolicySet, Ref, walk
 from .deps import Cone
 
 
@@ -53,14 +53,12 @@ class CaseLanes:
             t = sum(1 << i for i in range(1, lanes) if rng.random() < density[i])
             bools.append((t, self.witness ^ t))
         free = sorted(n for n in facts if n not in in_component)
-        values = {n: list(facts[n].type.labels) if isinstance(facts[n].type, EnumType)
-                  else sorted(self._thresholds.get(n, set()) | {facts[n].type.lo, facts[n].type.hi})
-                  for n in free if not isinstance(facts[n].type, BoolType)}
+        slots = {n: slot(policy, n, self._thresholds) for n in free}
         interps = sorted(n for n in policy.interpretations if n not in in_component)
         self._free = []                     # per turn: every free fact and reading from the pool
         for j in range(pool):
-            fill = {n: bools[(i * 31 + j) % pool] if n not in values
-                    else self._spread(values[n], self._partition(len(values[n]), (n, j)), n)
+            fill = {n: bools[(i * 31 + j) % pool] if slots[n].kind == "bool" else
+                    self._spread(slots[n].values, self._partition(len(slots[n].values), (n, j)), slots[n])
                     for i, n in enumerate(free)}
             self._free.append((fill, {n: bools[(i * 37 + 11 + j) % pool] for i, n in enumerate(interps)}))
         self._options: dict[tuple, tuple | None] = {}
@@ -90,9 +88,9 @@ class CaseLanes:
         key = (name, value)
         out = self._known.get(key)
         if out is None:
-            t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
-            out = ((self.mask, 0) if value else (0, self.mask)) if isinstance(t, BoolType) \
-                else [(value, value, self.mask)] if isinstance(t, IntType) else [(value, self.mask)]
+            kind = slot(self.policy, name, {}).kind
+            out = ((self.mask, 0) if value else (0, self.mask)) if kind == "bool" \
+                else [(value, value, self.mask)] if kind == "int" else [(value, self.mask)]
             self._known[key] = out
         return out
 
@@ -115,14 +113,15 @@ class CaseLanes:
                       ((n, {o[i] for o in options}) for i, n in enumerate(unknown)) if len(column) == 1}
         else:
             forced = self._failed_literals(comp, unknown, values)
+        slots = comp.slots
         filled = ({}, {})
         for n, v in values.items():
-            (filled[1] if n in self.policy.interpretations else filled[0])[n] = self._constant(n, v)
+            filled[slots[n].reading][n] = self._constant(n, v)
         groups = self._partition(len(options), index) if options else None
         for position, n in enumerate(unknown):
-            target = filled[1] if n in self.policy.interpretations else filled[0]
-            spread = self._spread([o[position] for o in options], groups, n) if options else self._unknown(n)
-            target[n] = spread if n not in forced else _in_lane0(spread, forced[n])
+            spread = self._spread([o[position] for o in options], groups, slots[n]) if options \
+                else self._unknown(slots[n])
+            filled[slots[n].reading][n] = spread if n not in forced else _in_lane0(spread, forced[n])
         if len(self._options) > self.CACHE_LIMIT:
             self._options.clear()
         self._options[key] = filled
@@ -132,41 +131,31 @@ class CaseLanes:
         """Values of unknown booleans and labels of unknown enumerations that every other
         value of theirs makes an assumption of the component FALSE in three-valued logic
         (one lane per value, everything else unknown)."""
-        tested = [(n, v) for n in unknown for v in self._domain(n)]
+        slots = comp.slots
+        tested = [(n, v) for n in unknown for v in slots[n].domain]
         if not tested:
             return {}
-        lanes = len(tested)
-        whole = (1 << lanes) - 1
-        facts, readings = {}, {}
+        whole = (1 << len(tested)) - 1
+        inputs = ({}, {})
         for n, v in values.items():
-            (readings if n in self.policy.interpretations else facts)[n] = self._constant(n, v)
+            inputs[slots[n].reading][n] = self._constant(n, v)
         for n in unknown:
             bits = {v: 1 << i for i, (m, v) in enumerate(tested) if m == n}
-            t = self.policy.facts[n].type if n in self.policy.facts else BoolType()
-            if isinstance(t, BoolType):
-                spread = (bits[True], bits[False])
-            elif isinstance(t, IntType):
-                spread = [(t.lo, t.hi, whole)]
-            else:
-                spread = [(v, m) for v, m in bits.items()] + [(None, whole ^ sum(bits.values()))]
-            (readings if n in self.policy.interpretations else facts)[n] = spread
-        refuted = comp.evaluator.run(facts, readings, whole)[1][0]
+            kind = slots[n].kind
+            inputs[slots[n].reading][n] = (bits[True], bits[False]) if kind == "bool" \
+                else [(slots[n].lo, slots[n].hi, whole)] if kind == "int" \
+                else list(bits.items()) + [(None, whole ^ sum(bits.values()))]
+        refuted = comp.evaluator.run(inputs[0], inputs[1], whole)[1][0]
         forced = {}
         for n in unknown:
             alive = [v for i, (m, v) in enumerate(tested) if m == n and not refuted >> i & 1]
-            if len(alive) == 1 and len(self._domain(n)) > 1:
+            if len(alive) == 1 and len(slots[n].domain) > 1:
                 forced[n] = alive[0]
         return forced
 
-    def _domain(self, name: str) -> tuple:
-        """Every value of a boolean fact, reading or enumeration fact (() for integers)."""
-        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
-        return (False, True) if isinstance(t, BoolType) else tuple(t.labels) if isinstance(t, EnumType) else ()
-
-    def _unknown(self, name: str):
+    def _unknown(self, slot: "Slot"):
         """The lane input of a fact or reading unknown in every lane."""
-        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
-        return (0, 0) if isinstance(t, BoolType) else [(t.lo, t.hi, self.mask)] if isinstance(t, IntType) \
+        return (0, 0) if slot.kind == "bool" else [(slot.lo, slot.hi, self.mask)] if slot.kind == "int" \
             else [(None, self.mask)]
 
     def _admissible(self, comp: "Component", unknown: list[str], values: dict) -> tuple[list[tuple], bool]:
@@ -191,16 +180,16 @@ class CaseLanes:
                 repeat = ((1 << lanes) - 1) // ((1 << (stride * len(column))) - 1)
                 layout.append([(((1 << stride) - 1) << (d * stride)) * repeat for d in range(len(column))])
         whole = (1 << lanes) - 1
-        facts, readings = {}, {}
+        inputs = ({}, {})
         for n, v in values.items():
-            (readings if slots[n].reading else facts)[n] = self._constant(n, v)
+            inputs[slots[n].reading][n] = self._constant(n, v)
         for n, column, groups in zip(unknown, columns, layout):
             slot = slots[n]
-            (readings if slot.reading else facts)[n] = \
+            inputs[slot.reading][n] = \
                 (groups[column.index(True)] if True in column else 0,
                  groups[column.index(False)] if False in column else 0) if slot.kind == "bool" \
                 else [(v, v, g) for v, g in zip(column, groups)] if slot.kind == "int" else list(zip(column, groups))
-        ok = comp.evaluator.run(facts, readings, whole)[0][0] & whole
+        ok = comp.evaluator.run(inputs[0], inputs[1], whole)[0][0] & whole
         chosen = []
         for groups in layout:                     # every value some admissible lane has
             for g in groups:
@@ -265,7 +254,7 @@ class CaseLanes:
         for difference, refs in slot.compares:
             if all(n == slot.name or n in values for n in refs):
                 required |= boundaries(difference, refs, slot.name, values, slot.lo, slot.hi)
-        return (sorted(required.union(slot.base)), required) if required else (slot.base, required)
+        return (sorted(required.union(slot.values)), required) if required else (slot.values, required)
 
     # ------------------------------------------------------------ lane layout
     def _partition(self, size: int, salt=0) -> list[int]:
@@ -282,37 +271,44 @@ class CaseLanes:
             self._partitions[key] = groups
         return groups
 
-    def _spread(self, column: list, groups: list[int], name: str, whole: int | None = None):
-        """The lane input giving group i the value ``column[i]`` (lane 0 unknown unless ``whole``)."""
-        t = self.policy.facts[name].type if name in self.policy.facts else BoolType()
-        if isinstance(t, BoolType):
+    def _spread(self, column: list, groups: list[int], slot: "Slot"):
+        """The lane input giving completion-lane group i the value ``column[i]``, lane 0 unknown."""
+        if slot.kind == "bool":
             yes = 0
             for v, g in zip(column, groups):
                 if v:
                     yes |= g
-            rest = (whole if whole is not None else self.witness) ^ yes
-            return yes, rest
+            return yes, self.witness ^ yes
         by_value: dict = {}
         for v, g in zip(column, groups):
             by_value[v] = by_value.get(v, 0) | g
-        if isinstance(t, IntType):
-            out = [(v, v, m) for v, m in sorted(by_value.items())]
-            return out if whole is not None else [(t.lo, t.hi, 1)] + out
-        out = sorted(by_value.items())
-        return out if whole is not None else [(None, 1)] + out
+        if slot.kind == "int":
+            return [(slot.lo, slot.hi, 1)] + [(v, v, m) for v, m in sorted(by_value.items())]
+        return [(None, 1)] + sorted(by_value.items())
 
 
 class Slot(NamedTuple):
-    """One fact or reading of a component: how it is laid out and which values are tried."""
+    """One fact or reading: how it is laid out in lanes and which values are tried."""
 
     name: str
     kind: str                    # "bool" (facts and readings), "int" or "enum"
     reading: bool
     domain: tuple                # every value (booleans, labels); () for integers
-    base: list                   # integers: thresholds and bounds, sorted
+    values: list                 # the values tried: the domain, or thresholds and bounds
     lo: int
     hi: int
-    compares: list               # integers: (left - right as a function of refs, refs)
+    compares: list               # in a component: (left - right as a function of refs, refs)
+
+
+def slot(policy: PolicySet, name: str, limits: dict, compares: list = ()) -> Slot:
+    """The slot of a fact or interpretation (``limits``: the integer thresholds)."""
+    t = policy.facts[name].type if name in policy.facts else BoolType()
+    kind = "bool" if isinstance(t, BoolType) else "int" if isinstance(t, IntType) else "enum"
+    domain = (False, True) if kind == "bool" else tuple(t.labels) if kind == "enum" else ()
+    lo, hi = (t.lo, t.hi) if kind == "int" else (0, 0)
+    values = sorted(limits.get(name, set()) | {lo, hi}) if kind == "int" else list(domain)
+    return Slot(name, kind, name in policy.interpretations, domain, values, lo, hi,
+                [c for c in compares if name in c[1]])
 
 
 class Component:
@@ -328,15 +324,7 @@ class Component:
                 if isinstance(node, Compare):
                     refs = tuple(sorted({x.name for x in walk(node) if isinstance(x, Ref)}))
                     compares.append((_difference(node, refs), refs))
-        self.slots = {}
-        for n in self.names:
-            t = policy.facts[n].type if n in policy.facts else BoolType()
-            kind = "bool" if isinstance(t, BoolType) else "int" if isinstance(t, IntType) else "enum"
-            domain = (False, True) if kind == "bool" else tuple(t.labels) if kind == "enum" else ()
-            lo, hi = (t.lo, t.hi) if kind == "int" else (0, 0)
-            base = sorted(limits.get(n, set()) | {lo, hi}) if kind == "int" else []
-            self.slots[n] = Slot(n, kind, n in policy.interpretations, domain, base, lo, hi,
-                                 [c for c in compares if n in c[1]])
+        self.slots = {n: slot(policy, n, limits, compares) for n in self.names}
 
 
 def components(policy: PolicySet, limits: dict | None = None) -> list[Component]:
