@@ -105,9 +105,12 @@ class _KeyLocator:
 
     def __init__(self, text: str, first_line: int):
         self.text, self.first_line = text, first_line
+        self.one_line = "\n" not in text.rstrip("\n")      # a JSON Lines record: no search
         self.seen: dict[str, int] = {}
 
     def next_line(self, key: str) -> int:
+        if self.one_line:
+            return self.first_line
         n = self.seen.get(key, 0)
         self.seen[key] = n + 1
         pattern = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:")

@@ -104,8 +104,9 @@ def _ruling_record(engine, policy, case, key: str, explain: bool) -> dict:
         ruling = engine.rule(case, explain=False)
         return {"key": key, "status": "inadmissible", "diagnostics": [as_json(d) for d in ruling.diagnostics]}
     verdicts = {}
+    keyed = [(_reading_key(r), t) for r, t in tables.items()]
     for o in engine.outcomes:
-        per = {_reading_key(r): t[o] for r, t in tables.items()}
+        per = {key: t[o] for key, t in keyed}
         values = set(per.values())
         verdicts[outcome_text(o)] = values.pop() if len(values) == 1 else per
     return {"key": key, "status": "ok", "verdicts": verdicts}
