@@ -1,6 +1,7 @@
 """Benchmark of rulings on partial cases (not a timed test).
 
     python bench/bench_rulings.py [POLICY...] [--cases 10000] [--naive 500] [--proofs 200] [--seed 1]
+    python bench/bench_rulings.py --cases 10000 --jsonl cases.jsonl     # input for the batch CLI
 
 Generates random partial cases of the policy (each fact known with probability 1/2, taken
 from a random admissible complete case unless ``--source random``; readings fixed per case,
@@ -15,6 +16,7 @@ The two answers are compared case by case; any difference is a failure (exit 1).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import time
@@ -93,6 +95,8 @@ def main(argv=None) -> int:
     ap.add_argument("--readings", choices=("fixed", "open"), default="fixed",
                     help="fixed: each case fixes every interpretation (one verdict set per case); "
                          "open: none fixed, every combination is ruled on")
+    ap.add_argument("--jsonl", metavar="FILE", help="write the generated cases as JSON Lines (input for "
+                    "`verifier case --facts FILE -o OUT`) and stop")
     args = ap.parse_args(argv)
 
     loaded = load_policy(args.policy)
@@ -104,6 +108,13 @@ def main(argv=None) -> int:
     engine = RulingEngine(policy)
     compile_s = time.perf_counter() - t0
     cases = random_cases(policy, args.cases, args.seed, args.readings, args.source)
+    if args.jsonl:
+        with open(args.jsonl, "w", encoding="utf-8") as fh:
+            for c in cases:
+                record = {"id": c.key, "facts": dict(c.facts), "readings": dict(c.readings)}
+                fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        print(f"{len(cases)} cases written to {args.jsonl}")
+        return 0
     outcomes = len(engine.outcomes)
     readings = 2 ** (len(policy.interpretations) - len(cases[0].readings))
     print(f"policy: {', '.join(args.policy)}: {len(policy.rules)} rules, {len(policy.facts)} facts, "
