@@ -399,3 +399,41 @@ def test_discretion_lists_only_the_discretions_whose_condition_holds():
     ruling = RulingEngine(policy, certify=False).rule(make_case("d", facts, readings))
     v = ruling.get((MAY, "予以鼓励激励", None)).verdicts[0]
     assert v.status == DISCRETION and v.discretions == ("D-E1-9",)
+
+
+def test_left_out_facts_do_not_hide_an_inadmissible_case(tmp_path):
+    """Regression: lane 0 holds values a component forces (g, forced by f and A1). The solver
+    call leaves out known facts whose component is settled; were that judged per assumption
+    (A1 is TRUE in lane 0 only thanks to f), f would be left out and the solver, seeing the
+    component without f, would call this inadmissible case admissible."""
+    from verifier.load import load_policy
+    path = tmp_path / "t.policy"
+    path.write_text('''document T
+  title "回归"
+  source "tests"
+
+clause RC-T1 "条款"
+
+fact f : bool
+fact g : bool
+fact x : bool
+fact y : bool
+fact n : int [0..5]
+fact a : bool
+
+action act
+
+assume A1 : f implies g cites RC-T1
+assume A2 : g implies (x or y) and n >= 0 cites RC-T1
+assume A3 : g implies (x or not y) cites RC-T1
+assume A4 : g implies (not x or y) cites RC-T1
+assume A5 : g implies (not x or not y) cites RC-T1
+
+rule R-1 cites RC-T1 if a then must act
+''', encoding="utf-8")
+    loaded = load_policy([str(path)])
+    assert loaded.ok
+    engine = RulingEngine(loaded.policy, certify=False)
+    assert engine.query.decide((("f", True),), ()) is None
+    assert engine.statuses(make_case("c", {"f": True}, {})) is None
+    assert engine.statuses(make_case("c", {"f": False}, {})) is not None

@@ -201,17 +201,17 @@ class RulingsQuery:
         cone = self._cone = Cone(policy)
         self._pending = [(key, position[key], ptr, frozenset(cone.of(key)[0]))
                          for key, ptr in zip(self.outcomes, pointers) if key not in self._constant]
-        # the facts and readings each assumption reaches (through terms and outcomes too)
-        self._reach = []
-        for a in policy.assumptions:
-            reach: set = set()
-            cone._walk_expr(a.expr, reach, set(), set())
-            self._reach.append((position[("assumption", a.name, None)], frozenset(reach)))
-        # what ``decide`` did (for the bench): cases, settled by the pre-pass as inadmissible,
-        # settled entirely by the pre-pass, solver calls, outcomes sent to the solver
+        self._position = position
+        # what ``decide`` did (for the bench): cases; inadmissible in lane 0; decided without
+        # the solver; solver calls, outcomes and case literals sent to it; outcomes shown
+        # open by witness lanes; outcomes fixed by learnt implicants
         self.counts = {"cases": 0, "inadmissible": 0, "no_call": 0, "calls": 0, "atoms": 0,
                        "literals": 0, "witnessed": 0, "implied": 0}
         self.lanes = CaseLanes(policy)
+        # per assumption component (facts and readings linked by assumptions, through terms
+        # and outcomes too): the positions of its assumptions and its names
+        self._components = [(tuple(position[("assumption", a.name, None)] for a in comp.assumptions),
+                             frozenset(comp.names)) for comp in self.lanes.components]
         self.lane_evaluator = LaneEvaluator(policy)
         self._implicants: dict[tuple, list[frozenset]] = {}
         self._tracker_list = [self.main.trackers[k] for k in sorted(self.main.trackers)]
@@ -361,10 +361,11 @@ class RulingsQuery:
         Plain Python settles most of it, the solver the rest:
 
         1. Lanes (``verifier.evaluate.lanes``, inputs from ``rulings.lanes.CaseLanes``):
-           one bit-parallel three-valued evaluation of lane 0 — the case itself — and of
-           up to 255 complete candidate completions. Lane 0 is the Kleene evaluation: a
-           FALSE assumption means no admissible completion (None, no solver call); a TRUE /
-           FALSE outcome holds in every admissible completion once one exists. A complete
+           one bit-parallel three-valued evaluation of lane 0 — the case itself, with the
+           values its assumption components force — and of up to 1,023 complete candidate
+           completions. Lane 0 is a Kleene evaluation: a FALSE assumption means no
+           admissible completion (None, no solver call); a TRUE / FALSE outcome holds in
+           every admissible completion (each satisfies the forced values). A complete
            lane where every assumption is TRUE is an admissible completion (an exact
            evaluation): it proves the case admissible, and an outcome TRUE in one such lane
            and FALSE in another is open — fixed by neither value.
@@ -376,10 +377,14 @@ class RulingsQuery:
            skipped when nothing is left and lane 0 or a witness lane shows admissibility.
            The call leaves out the known facts and readings that no pending outcome's cone
            (``rulings.deps.Cone``: the facts and readings it depends on, closed under the
-           assumptions linking them) contains and that only TRUE assumptions reach: setting
-           them back to their known values in an admissible completion of the smaller case
-           keeps it admissible and changes no pending outcome, so the answer is the same.
-           Each fixed outcome's antecedent is learnt for step 2.
+           assumptions linking them) contains and whose assumption component has every
+           assumption TRUE in lane 0: in an admissible completion of the smaller case,
+           replacing that component's part by a completion of lane 0 (which agrees with
+           the known facts and satisfies the component) gives an admissible completion of
+           the case with the same pending outcomes, so the answer is the same. (Per
+           assumption this would not do: lane 0 holds values the component forces, which
+           may rest on the very fact left out.) Each fixed outcome's antecedent is learnt
+           for step 2.
         """
         counts = self.counts
         counts["cases"] += 1
@@ -421,11 +426,12 @@ class RulingsQuery:
         if pending or not (sure[0] & 1 or valid):
             counts["calls"] += 1
             counts["atoms"] += len(pending)
-            # a known fact or reading outside every pending outcome's cone, reached only by
-            # TRUE assumptions, changes neither admissibility nor a pending verdict: left out
-            for position, reach in self._reach:
-                if not sure[position] & 1:
-                    needed |= reach
+            # a known fact or reading outside every pending outcome's cone, in a component
+            # whose assumptions are all TRUE in lane 0, changes neither admissibility nor a
+            # pending verdict: left out (see the docstring)
+            for positions, names in self._components:
+                if not all(sure[p] & 1 for p in positions):
+                    needed |= names
             kept_facts = [f for f in facts if f[0] in needed]
             kept_readings = [r for r in readings if r[0] in needed]
             lits = self.case_literals(kept_facts, kept_readings, self.fast)
@@ -510,8 +516,8 @@ class RulingsQuery:
 
     def _contradiction_seed(self, facts, readings) -> list[tuple[str, object]] | None:
         values = self.partial.run(dict(facts), dict(readings))
-        for (position, reach), a in zip(self._reach, self.policy.assumptions):
-            if values[position] != FALSE:
+        for a in self.policy.assumptions:
+            if values[self._position[("assumption", a.name, None)]] != FALSE:
                 continue
             names: set = set()
             rules: set = set()
