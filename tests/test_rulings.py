@@ -14,6 +14,7 @@ from verifier.evaluate import Atom, evaluate
 from verifier.model import BoolType, EnumType, MAY, MUST, DECIDE
 from verifier.rulings import DEPENDS, DISCRETION, OPEN, PROVEN, REFUTED, RulingEngine
 from verifier.rulings.render import render_json, render_markdown, render_text
+from verifier.logic.rulings_query import ASSUMPTION, FACT, READING, RULE
 
 P = small_policy()
 
@@ -133,14 +134,14 @@ def forced(policy, table, facts, readings, keys):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.integers(0, 2**32 - 1))
-def test_decide_with_prepass_and_reuse_agrees_with_brute_force(seed):
-    """``decide`` (three-valued pre-pass, verdicts reused by cone restriction, solver for the
-    rest) fixes exactly the outcomes fixed in every admissible completion."""
+def test_decide_with_lanes_and_implicants_agrees_with_brute_force(seed):
+    """``decide`` (witness lanes, implicants learnt on earlier cases of the same engine,
+    solver for the rest) fixes exactly the outcomes fixed in every admissible completion."""
     rng = random.Random(seed)
     policy = random_policy(rng, max_bool=4, max_rules=7)
     table = brute_table(policy)
     query = RulingEngine(policy, certify=False).query
-    for _ in range(30):                        # enough cases on one engine to reuse verdicts
+    for _ in range(30):                        # enough cases on one engine to reuse implicants
         full, rd, _ = rng.choice(table)
         keep = rng.choice((0.3, 0.6, 1.0))
         facts = {n: v for n, v in full.items() if rng.random() < keep}
@@ -437,3 +438,23 @@ rule R-1 cites RC-T1 if a then must act
     assert engine.query.decide((("f", True),), ()) is None
     assert engine.statuses(make_case("c", {"f": True}, {})) is None
     assert engine.statuses(make_case("c", {"f": False}, {})) is not None
+
+
+def test_learnt_implicants_are_entailments_on_the_encoded_policy():
+    """Every implicant learnt from z3's consequences on bench-like cases of the 办法 forces
+    its outcome value: with all rules and assumptions, the negated value is unsat."""
+    import z3
+    from verifier.load import load_policy
+    policy = load_policy(["policy/"]).policy
+    engine = RulingEngine(policy, certify=False)
+    rng = random.Random(3)
+    for _ in range(150):
+        engine.statuses(random_partial(policy, rng))
+    query = engine.query
+    learnt = [(key, value, imp) for (key, value), imps in query._implicants.items() for imp in imps]
+    assert learnt
+    names = set(policy.interpretations)
+    for key, value, implicant in learnt:
+        premises = [(RULE, r) for r in policy.rules] + [(ASSUMPTION, a.name) for a in policy.assumptions]
+        premises += [(READING if n in names else FACT, (n, v)) for n, v in sorted(implicant, key=str)]
+        assert query.check_premises(premises, key, value) == "unsat", (key, value, implicant)
