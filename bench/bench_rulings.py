@@ -7,8 +7,8 @@ Generates random partial cases of the policy (each fact known with probability 1
 from a random admissible complete case unless ``--source random``; readings fixed per case,
 or left open with ``--readings open``), then measures on ONE core:
   fast   complete verdict sets (every outcome under every admissible reading) per second,
-         a three-valued pre-pass then at most one ``consequences`` call per reading
-         (``RulingEngine.statuses``);
+         witness lanes and learnt implicants, then at most one ``consequences`` call per
+         reading when something is left (``RulingEngine.statuses``);
   naive  the same verdict sets by two satisfiability checks per outcome and reading;
   proofs minimal core + cvc5 re-check of one PROVEN/REFUTED verdict, on demand.
 The two answers are compared case by case; any difference is a failure (exit 1).

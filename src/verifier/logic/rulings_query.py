@@ -2,14 +2,18 @@
 
 One incremental ``SolverFor("QF_FD")`` holds the policy with a tracking literal per rule
 and per assumption; a case is a list of literals (facts, readings). ``decide`` answers
-every outcome with at most one ``consequences`` call, after a three-valued pre-pass in
-plain Python (``verifier.evaluate.partial``) that settles what the known facts already
-force; proofs (minimal cores), completions and deciding sets are computed on demand.
+every outcome with at most one ``consequences`` call, after bit-parallel witness lanes in
+plain Python (``verifier.evaluate.lanes``: the case's three-valued evaluation and up to
+1,023 candidate completions) and implicants learnt from earlier calls have settled what
+they can; proofs (minimal cores), completions and deciding sets are computed on demand.
 
 Contracts (each query states what unsat means):
 - ``admissible``: unsat iff the known facts and readings contradict the assumptions.
 - ``decide``: an outcome is returned with a value only when it takes that value in every
-  admissible completion (pre-pass: in every completion; solver: unsat of its negation).
+  admissible completion (lane 0: in every completion satisfying what the assumptions
+  force; implicant: a learnt entailment; solver: unsat of its negation); an outcome is
+  left out only when it takes both values in admissible completions (two witness lanes,
+  or the solver).
 - ``core``: the premises returned make ``goal`` fail unsat, and dropping any one of them
   makes it sat (deletion-checked).
 - ``deciding``: a set S of unknown facts is returned only when two completions that agree
@@ -483,7 +487,7 @@ class RulingsQuery:
     def core(self, facts, readings, goal: tuple | None = None, holds: bool = True) -> list[tuple[str, object]]:
         """A minimal set of premises under which ``goal`` cannot fail (None goal: inadmissibility).
 
-        Inadmissibility is explained, when the three-valued pre-pass finds an assumption FALSE,
+        Inadmissibility is explained, when the three-valued evaluation finds an assumption FALSE,
         from the first such assumption (declaration order) with the known facts, readings and
         rules it reaches, shrunk by deletion in a fixed order: the answer depends only on the
         case, not on what the solver was asked before (z3's unsat cores do).
@@ -526,7 +530,7 @@ class RulingsQuery:
                     + [(FACT, f) for f in facts if f[0] in names]
                     + [(READING, r) for r in readings if r[0] in names])
             if self.solver.check([self.premise_literal(k, i) for k, i in kept]) != z3.unsat:
-                return None             # cannot happen if the pre-pass is sound; fall back
+                return None             # cannot happen if Kleene evaluation is sound; fall back
             index = 0
             while index < len(kept):    # deletion in a fixed order: each answer is semantic
                 trial = kept[:index] + kept[index + 1:]

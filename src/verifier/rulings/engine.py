@@ -1,7 +1,8 @@
 """Verdicts on partial cases (docs/semantics.md, "Rulings on partial cases").
 
 ``RulingEngine(policy)`` compiles the policy once; ``statuses(case)`` is the fast path
-(one ``consequences`` call per reading), ``rule(case)`` adds proofs (minimal cores, each
+(witness lanes, learnt implicants, at most one ``consequences`` call per reading; see
+``RulingsQuery.decide``), ``rule(case)`` adds proofs (minimal cores, each
 re-checked by cvc5 on an obligation printed from the model), completions for OPEN
 verdicts (replayed through ``verifier.evaluate``) and what to investigate next.
 """
