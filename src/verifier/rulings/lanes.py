@@ -30,9 +30,9 @@ class CaseLanes:
     """Lane inputs for partial cases of one policy (deterministic: fixed seed and order)."""
 
     DENSITIES = (0.5, 0.1, 0.9, 0.3, 0.7, 0.02, 0.98, 0.5)
-    MAX_COMBOS = 1024           # candidate assignments tried per component and case
+    MAX_COMBOS = 1024          # candidate assignments tried per component and case
     MAX_OPTIONS = 32           # admissible assignments spread over the lanes
-    CACHE_LIMIT = 100_000
+    CACHE_LIMIT = 20_000       # cached component fills (≈ 3 KB each); emptied when full
 
     def __init__(self, policy: PolicySet, lanes: int = 1024, pool: int = 101, seed: int = 0):
         self.policy = policy
