@@ -55,9 +55,6 @@ class _LaneEmitter(_Emitter):
         f = ", ".join(v[1] for v in self.values)
         return f"def {self.signature}:\n{body}\n    return ({t},), ({f},)\n"
 
-    def _fold(self, template, sep, parts, empty):
-        raise NotImplementedError          # conj / disj below fold each rail
-
     def _rail(self, parts: list[str], sep: str, empty: str) -> str:
         if not parts:
             return empty

@@ -77,7 +77,12 @@ class PartialEvaluator:
 
 
 class _Emitter:
-    """Generates the body of ``kleene(k, r)``: one local per node, dependencies first."""
+    """Generates the body of ``kleene(k, r, full)``: one local per node, dependencies first.
+
+    The structure (rules, defeat, outcomes) is written once here; the truth values come
+    from the algebra hooks (``T``, ``F``, ``conj``, ``disj``, ``neg``, ``refuted`` and the
+    leaves ``fact``, ``reading``, ``compare``, ``at_least``, ``is_fact``), which
+    ``verifier.evaluate.lanes`` overrides for bit-parallel evaluation."""
 
     def __init__(self, policy: PolicySet, only: list | None = None):
         """``only``: emit just these assumptions (and their conjunction), nothing else."""
