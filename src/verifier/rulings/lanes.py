@@ -211,8 +211,9 @@ class CaseLanes:
 
     def _thin(self, candidates: list[tuple[list, set]]) -> list[list]:
         """The candidate lists cut so that their product is at most ``MAX_COMBOS`` where
-        possible: each list longer than its share keeps its required values and evenly
-        spaced others."""
+        possible: each integer list longer than its share keeps its required values and
+        evenly spaced others (then every other value, if still too many). Booleans and
+        labels are never cut: too many of them and the caller samples combinations."""
         sizes = [len(c) for c, _ in candidates]
         if _size([range(n) for n in sizes]) <= self.MAX_COMBOS:
             return [c for c, _ in candidates]
@@ -228,8 +229,11 @@ class CaseLanes:
             others = [v for v in column if v not in kept]
             step = len(others) / room
             out.append(sorted(kept | {others[int(j * step)] for j in range(room)}))
-        while _size(out) > self.MAX_COMBOS:       # the required values alone are too many
-            longest = max(range(len(out)), key=lambda i: len(out[i]))
+        while _size(out) > self.MAX_COMBOS:       # the required integer values alone are too many
+            integers = [i for i, (column, kept) in enumerate(candidates) if kept != column and len(out[i]) > 2]
+            if not integers:                      # booleans and labels: sampled by the caller
+                break
+            longest = max(integers, key=lambda i: len(out[i]))
             out[longest] = out[longest][::2]
         return out
 
