@@ -20,6 +20,7 @@ from .model import (DISCRETION, OPEN, PROVEN, REFUTED, OutcomeRuling, Proof, Rul
                     outcome_sort_key, outcome_text)
 
 INTERNAL = ("discretion", "discretion_on")
+_WORD = {True: PROVEN, False: REFUTED, None: OPEN}
 
 
 class RulingEngine:
@@ -116,8 +117,7 @@ class RulingEngine:
 
     def _table(self, fixed: dict) -> dict[tuple, str]:
         """Statuses from the fixed outcomes (DISCRETION per docs/semantics.md)."""
-        word = {True: PROVEN, False: REFUTED, None: OPEN}
-        table = {o: word[fixed.get(o)] for o in self.outcomes}
+        table = dict(zip(self.outcomes, map(_WORD.__getitem__, map(fixed.get, self.outcomes))))
         for o, must in self._may_pairs:
             if fixed.get(o) is True and fixed.get(must) is False:
                 table[o] = DISCRETION
