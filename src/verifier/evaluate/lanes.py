@@ -28,13 +28,8 @@ class LaneEvaluator:
     """One policy (or, with ``only``, some of its assumptions) compiled for lanes."""
 
     def __init__(self, policy: PolicySet, only: list | None = None):
-        emitter = _LaneEmitter(policy, only)
         self.policy = policy
-        self.keys: tuple[tuple, ...] = tuple(emitter.keys)
-        self.source = emitter.source()
-        namespace: dict = {}
-        exec(compile(self.source, "<verifier.evaluate.lanes>", "exec"), namespace)
-        self._fn = namespace["lanes"]
+        self.keys, self.source, self._fn = _LaneEmitter(policy, only).compiled()
 
     def run(self, facts: Mapping, readings: Mapping, mask: int, full: bool = True):
         """``(t, f)``: two tuples of lane masks aligned with ``keys``; ``mask`` has a bit set

@@ -53,13 +53,8 @@ class PartialEvaluator:
     """One policy compiled for three-valued evaluation of partial cases."""
 
     def __init__(self, policy: PolicySet):
-        emitter = _Emitter(policy)
         self.policy = policy
-        self.keys: tuple[tuple, ...] = tuple(emitter.keys)
-        self.source = emitter.source()
-        namespace: dict = {}
-        exec(compile(self.source, "<verifier.evaluate.partial>", "exec"), namespace)
-        self._fn = namespace["kleene"]
+        self.keys, self.source, self._fn = _Emitter(policy).compiled()
 
     def run(self, facts: Mapping, readings: Mapping, full: bool = True) -> tuple[int, ...] | None:
         """Values (FALSE / UNKNOWN / TRUE) aligned with ``keys``; unknown = absent from the maps.
@@ -130,6 +125,13 @@ class _Emitter:
         keys += [("discretion", d.id, None) for d in sorted(p.discretions, key=lambda d: d.id)]
         keys += [("discretion_on", t, None) for t in sorted({d.target for d in p.discretions})]
         return keys
+
+    def compiled(self) -> tuple[tuple[tuple, ...], str, object]:
+        """(keys, source, function): the generated function, compiled once."""
+        source = self.source()
+        namespace: dict = {}
+        exec(compile(source, f"<{type(self).__module__}>", "exec"), namespace)
+        return tuple(self.keys), source, namespace[self.signature.split("(")[0]]
 
     def source(self) -> str:
         body = "\n".join("    " + line for line in self.lines)
