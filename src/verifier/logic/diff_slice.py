@@ -17,9 +17,8 @@ work on the slice of the region they answer for.
 from __future__ import annotations
 
 from ..evaluate.structure import Atom, index
-from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, Action, And, Arith, Assumption,
-                           AtLeast, Compare, Decision, Deontic, Fact, Group, Implies,
-                           Interpretation, Is, Not, Or, Priority, Ref, Rule, Term, Document)
+from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, Action, Assumption, Decision, Deontic,
+                           Document, Fact, Group, Interpretation, Is, Priority, Ref, Rule, Term, leaves)
 from ..model.policy import PolicySet
 
 _KIND = {TERM: "term", MUST: "action", MAY: "action", MUST_NOT: "action", DECIDE: "decision"}
@@ -33,24 +32,13 @@ class Slice:
 
     def _refs(self, e, out: list) -> None:
         """The derived names an expression reads, as nodes (kind, name)."""
-        if e is None:
-            return
-        if isinstance(e, Ref):
-            if e.name in self.p.terms:
-                out.append(("term", e.name))
-        elif isinstance(e, Not):
-            self._refs(e.operand, out)
-        elif isinstance(e, (And, Or, AtLeast)):
-            for o in e.operands:
-                self._refs(o, out)
-        elif isinstance(e, (Implies, Compare, Arith)):
-            self._refs(e.left, out)
-            self._refs(e.right, out)
-        elif isinstance(e, Is):
-            if e.subject in self.p.decisions:
-                out.append(("decision", e.subject))
-        elif isinstance(e, Deontic):
-            out.append(("action", e.action))
+        for x in leaves(e):
+            if isinstance(x, Ref) and x.name in self.p.terms:
+                out.append(("term", x.name))
+            elif isinstance(x, Is) and x.subject in self.p.decisions:
+                out.append(("decision", x.subject))
+            elif isinstance(x, Deontic):
+                out.append(("action", x.action))
 
     def _needs(self, node: tuple) -> list:
         kind, name = node
@@ -110,21 +98,12 @@ class Slice:
             nodes += self._needs(node)
 
     def _inputs(self, e, out: set) -> None:
-        if e is None:
-            return
-        if isinstance(e, Ref):
-            if e.name in self.p.facts or e.name in self.p.interpretations:
-                out.add(e.name)
-        elif isinstance(e, Not):
-            self._inputs(e.operand, out)
-        elif isinstance(e, (And, Or, AtLeast)):
-            for o in e.operands:
-                self._inputs(o, out)
-        elif isinstance(e, (Implies, Compare, Arith)):
-            self._inputs(e.left, out)
-            self._inputs(e.right, out)
-        elif isinstance(e, Is) and e.subject in self.p.facts:
-            out.add(e.subject)
+        """The facts and interpretations an expression reads directly."""
+        for x in leaves(e):
+            if isinstance(x, Ref) and (x.name in self.p.facts or x.name in self.p.interpretations):
+                out.add(x.name)
+            elif isinstance(x, Is) and x.subject in self.p.facts:
+                out.add(x.subject)
 
     def policy(self, nodes: frozenset, assumptions: bool = True) -> PolicySet:
         """The sliced policy: inputs, assumptions (unless ``assumptions`` is False),
