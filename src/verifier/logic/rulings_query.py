@@ -211,7 +211,7 @@ class RulingsQuery:
         # open by witness lanes; outcomes fixed by learnt implicants
         self.counts = {"cases": 0, "inadmissible": 0, "no_call": 0, "calls": 0, "atoms": 0,
                        "literals": 0, "witnessed": 0, "implied": 0}
-        self.lanes = CaseLanes(policy)
+        self.lanes = CaseLanes(policy, cone=cone)
         # per assumption component (facts and readings linked by assumptions, through terms
         # and outcomes too): the positions of its assumptions and its names
         self._components = [(tuple(position[("assumption", a.name, None)] for a in comp.assumptions),

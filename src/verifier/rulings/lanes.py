@@ -34,7 +34,8 @@ class CaseLanes:
     MAX_OPTIONS = 32           # admissible assignments spread over the lanes
     CACHE_LIMIT = 20_000       # cached component fills (≈ 3 KB each); emptied when full
 
-    def __init__(self, policy: PolicySet, lanes: int = 1024, pool: int = 101, seed: int = 0):
+    def __init__(self, policy: PolicySet, lanes: int = 1024, pool: int = 101, seed: int = 0,
+                 cone: Cone | None = None):
         self.policy = policy
         self.lanes = lanes
         self.mask = (1 << lanes) - 1
@@ -42,7 +43,7 @@ class CaseLanes:
         self._rng = rng = random.Random(seed)
         self._turn = 0
         self._thresholds = thresholds(policy)
-        self.components = components(policy, self._thresholds)
+        self.components = components(policy, self._thresholds, cone)
         in_component = {n for c in self.components for n in c.names}
         facts = policy.facts
         density = [self.DENSITIES[i * len(self.DENSITIES) // lanes] for i in range(lanes)]
@@ -331,10 +332,10 @@ class Component:
         self.slots = {n: slot(policy, n, limits, compares) for n in self.names}
 
 
-def components(policy: PolicySet, limits: dict | None = None) -> list[Component]:
+def components(policy: PolicySet, limits: dict | None = None, cone: Cone | None = None) -> list[Component]:
     """The assumption components: assumptions grouped by the facts and readings they reach
     (through terms and outcomes too), merged while they share one."""
-    cone = Cone(policy)
+    cone = cone or Cone(policy)
     groups: list[tuple[set, list]] = []
     for a in policy.assumptions:
         reach: set = set()
