@@ -52,9 +52,10 @@ def loaded(policy):
     return Loaded(policy, (diag("V300", Span("t0.policy", 6, 1), name="等级"),), {}, policy.documents)
 
 
-def test_text_groups_by_clause_and_shows_witness(policy, loaded):
+def test_text_act_on_first_and_shows_witness(policy, loaded):
     out = render_text(FINDINGS, loaded)
-    assert out.index("T-1  干部") < out.index("error[A401]") < out.index("T-2  造成") < out.index("[A409]")
+    assert out.index("Act on: errors and warnings (2)") < out.index("error[A401]") < out.index("[A409]")
+    assert "T-1: 干部在处置突发事件中出现失误的" in out
     assert "t0.policy:9:1: error[A401] rules R-1, R-2 can apply together" in out
     assert "R-1 (T-1) t0.policy:9  then may 予以容错" in out
     assert "R-2 (T-2) t0.policy:10  then must not 予以容错" in out
@@ -63,6 +64,7 @@ def test_text_groups_by_clause_and_shows_witness(policy, loaded):
     assert "等级 = 低" not in out                 # default value hidden
     assert "readings: all readings (no interpretations)" in out
     assert "warning[V300]" in out
+    assert "properties (1): 0 proven in every reading, 0 refuted in some readings, 1 refuted in every reading" in out
     assert out.rstrip().endswith("2 findings, 1 diagnostics: 2 errors, 1 warnings, 0 notes")
     assert "\033[" not in out
 
@@ -79,7 +81,7 @@ def test_text_lang(loaded):
 
 def test_findings_without_policy_and_without_clause():
     out = render_text([DEAD, CONFLICT], None)
-    assert "(no clause)" in out and "warning[A406] rule R-9 can never apply" in out
+    assert "warning[A406] rule R-9 can never apply" in out
     assert "重大损失 = true" in out and "等级 = 低" in out    # no policy: every fact shown
     md = render_markdown([DEAD], None)
     assert "### (no clause)" in md
@@ -87,10 +89,12 @@ def test_findings_without_policy_and_without_clause():
 
 def test_json_schema(loaded):
     doc = json.loads(render_json(FINDINGS, loaded))
-    assert doc["schema"] == SCHEMA == "verifier/findings" and doc["version"] == VERSION == 1
+    assert doc["schema"] == SCHEMA == "verifier/findings" and doc["version"] == VERSION == 2
     assert set(doc) == {"schema", "version", "tool", "documents", "readings", "diagnostics",
-                        "findings", "summary", "codes"}
+                        "findings", "groups", "summary", "codes"}
     assert [f["code"] for f in doc["findings"]] == ["A401", "A409"]
+    assert [g["members"] for g in doc["groups"]] == [[CONFLICT.fingerprint], [REFUTED.fingerprint]]
+    assert doc["findings"][0]["group"] == doc["groups"][0]["id"] and doc["findings"][0]["tier"] == "act"
     f = doc["findings"][0]
     assert f["fingerprint"] == CONFLICT.fingerprint
     assert f["witness"] == {"突发事件": True, "重大损失": True, "等级": "低"}
@@ -197,7 +201,7 @@ def test_decisive_readings(loaded):
     ri = prepare(result, loaded)
     assert ri.decisive_readings(ri.findings[0]) == (("甲", True),)
     out = render_text(result, loaded)
-    assert "甲 = true  (reading)" in out and "(1 other interpretations: any reading)" in out
+    assert "甲 = true  (reading)" in out and "1 interpretations: any reading)" in out
     assert "readings: only when 乙 = true, 甲 = true ; or 乙 = false, 甲 = true" in out
     doc = json.loads(render_json(result, loaded))
     assert doc["findings"][0]["readings"] == {"always": False, "count": 2, "when": {"甲": True},

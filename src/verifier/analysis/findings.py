@@ -42,7 +42,10 @@ class Finding(Coded):
     A405); ``subject``: the decision / action / property / question name; ``witness``: a
     complete case (facts in declaration order) replayed by verifier.evaluate, with
     ``witness_reading``; ``readings``: every reading under which the finding holds;
-    ``core``: for A400 the assumptions that contradict each other.
+    ``core``: for A400 the assumptions that contradict each other; ``cone``: the facts
+    the witness was minimised over (the question's cone and the facts assumptions link
+    to it) — the others are not relevant: any admissible values of them keep the finding
+    (empty: every fact counts).
     """
 
     code: str
@@ -55,6 +58,7 @@ class Finding(Coded):
     related: tuple[RuleRef, ...] = ()
     core: tuple[str, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
+    cone: tuple[str, ...] = ()
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
@@ -93,6 +97,8 @@ def make_args(code: str, rule_ids: tuple[str, ...], subject: Optional[str],
         args["name"] = subject or ""
     if code in ("A406", "A407", "A408"):
         args["name"] = rule_ids[0]
+    if code in ("A412", "A414", "A415"):
+        args["name"] = subject or ""
     if code == "A411":
         args["question"] = subject or ""
         args["reason"] = reason or "unknown"

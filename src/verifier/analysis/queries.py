@@ -17,6 +17,7 @@ from ..logic import TRUE, EngineSolver, Formula, Result, conj, disj, neg
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .findings import Finding, RuleRef, make_args
 from .prefilter import Summary, clash, conjoin, summarise, summarise_expr
+from .relevance import witness_cone
 from .projection import Combo, Holds, Projection, Projector, Seeds
 from .witness import WitnessError, minimise, replay
 
@@ -50,7 +51,7 @@ class Analyser(Projector):
         """Record a finding holding under ``combos``; with ``first`` = (condition, sat
         Result, combo, relevant names), minimise the witness under that reading and
         replay it."""
-        witness, wreading = None, ()
+        witness, wreading, cone = None, (), ()
         if first is not None:
             condition, start, combo, relevant = first
             self.s.reading = dict(combo)
@@ -61,11 +62,12 @@ class Analyser(Projector):
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
             witness = tuple(case.items())
             wreading = tuple(sorted(readings.items()))
+            cone = witness_cone(self.policy, case, readings, holds, relevant)
         refs = tuple(self.ref(r) for r in rules)
         span = refs[0].span if refs else self._span_of(subject)
         self.findings.append(Finding(
             code, refs, subject, make_args(code, rules, subject, winner, reason), witness,
-            wreading, tuple(combos), tuple(self.ref(r) for r in related), core, span))
+            wreading, tuple(combos), tuple(self.ref(r) for r in related), core, span, cone))
 
     def _span_of(self, name: Optional[str]):
         p = self.policy

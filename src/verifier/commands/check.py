@@ -24,6 +24,8 @@ def register(sub) -> None:
     p.add_argument("--reading", action="append", default=[], metavar="NAME=true|false",
                    help="fix an interpretation to one reading (repeatable; default: every reading)")
     p.add_argument("--baseline", metavar="FILE", help="accepted findings: fail only on new ones")
+    p.add_argument("--expand", action="store_true",
+                   help="text: list every member of a group of findings (overlaps, discretions, proven properties)")
     p.add_argument("--no-analysis", action="store_true", help="parse and check only")
     p.add_argument("--timeout-ms", type=int, default=10_000, help="time limit per solver call")
     p.set_defaults(run=run)
@@ -46,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
                 print(render_text(d, {}), file=sys.stderr)
             return INPUT_ERROR
     from ..analysis import analyse
-    from ..report import render
     result = analyse(loaded.policy, readings or None, timeout_ms=args.timeout_ms)
     findings = list(result.findings)
     stale = []
@@ -54,12 +55,23 @@ def run(args: argparse.Namespace) -> int:
         from ..baseline import apply_baseline, stale_lines
         findings, _accepted, stale = apply_baseline(findings, baseline)
         findings = list(findings)
-    out = render(args.format, findings, loaded, colour=sys.stdout.isatty() and args.format == "text")
+    out = _render(args, result, findings, loaded)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
     if stale and args.format == "text":
         for line in stale_lines(stale, args.baseline):
             print(line)
     return _exit_code(args.fail_on, [*loaded.diagnostics, *findings])
+
+
+def _render(args, result, findings, loaded) -> str:
+    """The findings (after the baseline) in the chosen format; text honours --lang and --expand."""
+    from dataclasses import replace
+    from ..report import render, render_text as render_findings
+    kept = replace(result, findings=tuple(findings))
+    if args.format == "text":
+        return render_findings(kept, loaded, sys.stdout.isatty(), lang=args.lang,
+                               expand=getattr(args, "expand", False))
+    return render(args.format, kept, loaded)
 
 
 def _exit_code(fail_on: str, items) -> int:

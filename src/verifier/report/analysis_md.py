@@ -1,6 +1,7 @@
 """reports/analysis.md: the analysis of the policy set for readers, in Chinese with English glosses."""
 from __future__ import annotations
 
+from ..analysis.groups import tally_properties
 from ..diagnostics.codes import lookup
 from ..model import nodes as m
 from ..printer import print_expr
@@ -105,19 +106,18 @@ def _properties(ri: ReportInput) -> list[str]:
     props = ri.policy.properties if ri.policy is not None else {}
     if not props:
         return []
-    verdicts: dict[str, tuple[str, str]] = {}
-    for f in ri.findings:
-        if f.code in ("A409", "A410") and f.subject:
-            verdicts[f.subject] = ("成立 / proven" if f.code == "A410" else "**不成立 / refuted**",
-                                   ri.readings_text(f))
+    tally = tally_properties(ri.findings, props)
+    verdicts = {n: "成立 / proven in every reading" for n in tally.proven_all}
+    verdicts.update({n: "**部分解读下不成立 / refuted in some readings**" for n in tally.refuted_some})
+    verdicts.update({n: "**不成立 / refuted in every reading**" for n in tally.refuted_all})
+    verdicts.update({n: "未能判定 / undecided" for n in tally.undecided})
+    when = {f.subject: ri.readings_text(f) for f in ri.findings if f.code == "A409"}
     rows = []
     for name, p in props.items():
-        verdict, readings = verdicts.get(name, ("— / not analysed", ""))
-        rows.append([name, ", ".join(p.meta.cites), f"`{print_expr(p.expr, 'zh')}`", verdict, readings])
-    proven = sum(1 for v, _ in verdicts.values() if v.startswith("成立"))
-    return ["## 命题 / Properties", "",
-            f"{proven} of {len(props)} properties proven in every admissible case. "
-            f"已证明 {proven} / {len(props)} 项命题在所有符合假设的情形下成立。", ""] + \
+        verdict = verdicts.get(name, "— / not analysed") + (" (空洞 / vacuous)" if name in tally.vacuous else "")
+        rows.append([name, ", ".join(p.meta.cites), f"`{print_expr(p.expr, 'zh')}`", verdict,
+                     f"refuted {when[name]}" if name in when else "all readings"])
+    return ["## 命题 / Properties", "", f"{tally.text_zh()}。", "", f"{tally.text()}.", ""] + \
         table(["命题 / property", "clauses", "statement", "结果 / result", "readings"], rows) + [""]
 
 

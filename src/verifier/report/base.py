@@ -167,7 +167,9 @@ class ReportInput:
 
     # ------------------------------------------------------------ witnesses
     def default_of(self, fact: str):
-        """The neutral default of a fact (false, first label, lower bound), or None."""
+        """The neutral value of a fact as a reader sees it: false, the first label, and
+        for an integer 0 when its range holds 0 (else the bound nearest to 0); None for
+        an unknown fact."""
         decl = self.policy.facts.get(fact) if self.policy is not None else None
         if decl is None:
             return None
@@ -176,16 +178,28 @@ class ReportInput:
             return False
         if isinstance(t, m.EnumType):
             return t.labels[0]
-        return t.lo
+        return min(max(0, t.lo), t.hi)
+
+    def witness_relevant(self, f: Finding) -> list[tuple[str, object]]:
+        """The witness's facts in the finding's cone (every fact when no cone is known)."""
+        if f.witness is None:
+            return []
+        if not f.cone:
+            return list(f.witness)
+        cone = set(f.cone)
+        return [(n, v) for n, v in f.witness if n in cone]
+
+    def not_relevant(self, f: Finding) -> int:
+        """How many facts of the witness lie outside the finding's cone."""
+        return 0 if f.witness is None else len(f.witness) - len(self.witness_relevant(f))
 
     def witness_split(self, f: Finding) -> tuple[list[tuple[str, object]], int]:
-        """(facts away from their default, number of facts at their default)."""
-        if f.witness is None:
-            return [], 0
+        """(relevant facts away from their neutral value, relevant facts at it)."""
+        relevant = self.witness_relevant(f)
         if self.policy is None:
-            return list(f.witness), 0
-        shown = [(n, v) for n, v in f.witness if self.default_of(n) is None or v != self.default_of(n)]
-        return shown, len(f.witness) - len(shown)
+            return relevant, 0
+        shown = [(n, v) for n, v in relevant if self.default_of(n) is None or v != self.default_of(n)]
+        return shown, len(relevant) - len(shown)
 
     def label(self, name: str) -> str:
         decl = self.declaration(name)

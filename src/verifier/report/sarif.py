@@ -7,6 +7,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..diagnostics.codes import REGISTRY
 from .base import ReportInput, diagnostic_fingerprint, has_location, prepare
+from .jsonfmt import witness_json
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -67,7 +68,7 @@ def _finding(ri: ReportInput, f, index: dict[str, int]) -> dict:
         "properties": {
             "rules": [r.id for r in f.rules], "related": [r.id for r in f.related],
             "clauses": list(ri.clauses_of(f)), "subject": f.subject, "core": list(f.core),
-            "witness": None if f.witness is None else {n: v for n, v in f.witness},
+            "witness": witness_json(ri, f), "witness_not_relevant": ri.not_relevant(f),
             "witness_reading": {n: v for n, v in f.witness_reading},
             "readings": ri.readings_summary(f),
         },
