@@ -40,8 +40,13 @@ def test_json_case_and_jsonl():
 
 
 def test_empty_case_is_all_unknown():
+    # an empty file is refused (issue 14: /dev/null or an empty file was silently ruled as
+    # an empty case); `facts: {}` or a bare `facts:` is the case with every fact unknown
     case, diags = load("")
-    assert not diags and case.facts == ()
+    assert case is None and [d.code for d in diags] == ["C500"] and "facts: {}" in diags[0].hint
+    for text in ("facts: {}\n", "facts:\n"):
+        case, diags = load(text)
+        assert not diags and case.facts == ()
 
 
 def test_unknown_fact_did_you_mean():

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, diag
 from ..model import BoolType, IntType, PolicySet, Span
 from .case import Case, Value
-from .located import Mapping, Node, ReadError, read_json, read_yaml
+from .located import LongInt, Mapping, Node, ReadError, read_json, read_yaml
 
 CASE_KEYS = ("id", "description", "facts", "readings")
 CASE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
@@ -24,14 +24,34 @@ READING_WORDS = {"为真": True, "为假": False, "true": True, "false": False}
 def read_case_file(path: str | Path, policy: PolicySet) -> tuple[list[Case], list[Diagnostic]]:
     """All cases in one file: a YAML or JSON object is one case, a .jsonl line is one case."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [diag("C500", Span(str(path), 0, 0), reason=_reason(exc))]
+    text, problem = read_case_bytes(path)
+    if problem is not None:
+        return [], [problem]
     if path.suffix == ".jsonl":
         return read_jsonl_text(text, str(path), policy)
     case, diags = read_case_text(text, str(path), policy, fmt="json" if path.suffix == ".json" else "yaml")
     return ([case] if case else []), diags
+
+
+def read_case_bytes(path: Path) -> tuple[str | None, Diagnostic | None]:
+    """The text of a case file, or a located C500: not a regular file (a FIFO or a device
+    would block or read as empty), unreadable, or not UTF-8."""
+    where = Span(str(path), 1, 1)
+    try:
+        if path.is_dir() or not path.is_file():
+            what = "a folder" if path.is_dir() else "not a regular file" if path.exists() else "no such file"
+            return None, diag("C500", where, reason=what,
+                              hint="give a .yaml, .yml or .json case file, or a folder / .jsonl file of cases")
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, diag("C500", where, reason=_reason(exc), hint="check the path and its permissions")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, diag("C500", Span(str(path), line, col),
+                          reason=f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", hint="save the file as UTF-8")
 
 
 def read_case_text(text: str, source: str, policy: PolicySet, fmt: str = "yaml",
@@ -43,7 +63,8 @@ def read_case_text(text: str, source: str, policy: PolicySet, fmt: str = "yaml",
         return None, [diag("C500", Span(source, exc.line, exc.column), reason=exc.reason,
                            hint=f"the case must be a {fmt.upper()} mapping with a `facts:` section")]
     if root is None:
-        root = Node(Mapping(()), 1)
+        return None, [diag("C500", Span(source, first_line, 1), reason="the case is empty",
+                           hint="write `facts:` followed by `name: value` lines (`facts: {}` for a case with no facts)")]
     return case_from_node(root, policy, source, key or _default_key(source, first_line))
 
 
@@ -85,13 +106,25 @@ def case_from_node(root: Node, policy: PolicySet, source: str, key: str) -> tupl
             sections[name] = value
     facts, spans = _facts(sections.get("facts"), policy, at, diags)
     readings = _readings(sections.get("readings"), policy, at, diags, spans)
-    ident = sections["id"].value if "id" in sections else None
-    text = sections["description"].value if "description" in sections else None
+    ident = _scalar_text(sections.get("id"), "id", at, diags)
+    text = _scalar_text(sections.get("description"), "description", at, diags)
     if diags:
         return None, diags
     return Case(str(ident) if ident is not None else key, tuple(sorted(facts.items())),
                 tuple(sorted(readings.items())), None if text is None else str(text), source,
                 tuple(sorted(spans.items()))), []
+
+
+def _scalar_text(node: Node | None, key: str, at, diags: list) -> str | None:
+    """``id`` and ``description``: a string or a number (None when absent or null)."""
+    if node is None or node.value is None:
+        return None
+    v = node.value
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        diags.append(diag("C500", at(node), reason=f"`{key}` is {_describe(v)}",
+                          hint=f"write `{key}:` followed by a string or a number"))
+        return None
+    return str(v)
 
 
 def _unique(node: Node, at, diags: list) -> list[tuple[str, Node, Node]]:
@@ -194,6 +227,9 @@ def check_value(name: str, type_, value: object, span: Span) -> Value | Diagnost
         hint = "write true or false" + (" (without quotes)" if str(value).lower() in ("true", "false") else "")
         return diag("C502", span, name=name, expected="true or false", found=_describe(value), hint=hint)
     if isinstance(type_, IntType):
+        if isinstance(value, LongInt):
+            return diag("C503", span, name=name, value=repr(value), lo=type_.lo, hi=type_.hi,
+                        hint=f"{name} ranges over [{type_.lo}..{type_.hi}]")
         if isinstance(value, bool) or not isinstance(value, int):
             hint = f"write an integer in [{type_.lo}..{type_.hi}]"
             if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -220,7 +256,15 @@ def _describe(value: object) -> str:
     kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string"}.get(type(value))
     if isinstance(value, (Mapping, tuple, list)):
         return "a list or mapping"
-    return f"{json.dumps(value, ensure_ascii=False)} ({kind or type(value).__name__})"
+    if isinstance(value, LongInt):
+        return repr(value)
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        shown = str(value)
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    return f"{shown} ({kind or type(value).__name__})"
 
 
 def case_files(path: str | Path) -> list[Path]:

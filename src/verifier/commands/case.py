@@ -11,7 +11,6 @@ from pathlib import Path
 
 from ..cases import read_case_file
 from ..diagnostics import has_errors
-from ..diagnostics.render import render_text as render_diag
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from .common import load_or_report, parse_readings
 
@@ -43,15 +42,19 @@ class _Text:
 
 
 def _print_diagnostics(diagnostics, lang: str) -> None:
+    from ..diagnostics.render import render_many
+
     sources = {}
     for d in diagnostics:
         if d.span.file not in sources:
+            path = Path(d.span.file)
             try:
-                sources[d.span.file] = _Text(Path(d.span.file).read_text(encoding="utf-8"))
+                if path.is_file():          # never open a FIFO or a device to show a line
+                    sources[d.span.file] = _Text(path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError):
                 pass
-    for d in sorted(diagnostics, key=lambda d: d.sort_key()):
-        print(render_diag(d, sources, lang), file=sys.stderr)
+    if diagnostics:
+        print(render_many(sorted(diagnostics, key=lambda d: d.sort_key()), sources, lang), file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -42,6 +42,9 @@ _CODES = (
     Code("V115", "duplicate-attribute", ERROR, "the attribute {attr} is given twice", "属性 {attr} 重复出现"),
     Code("V116", "misplaced-attribute", ERROR, "the attribute {attr} belongs to the document header",
          "属性 {attr} 只能用于文档头"),
+    Code("V117", "number-too-long", ERROR, "the number has {digits} digits; the limit is {limit}",
+         "数字有 {digits} 位,超过上限 {limit} 位"),
+    Code("V118", "too-many-errors", ERROR, "stopped after {count} syntax errors", "语法错误已达 {count} 处,停止分析"),
     # ---- names and types (V2xx)
     Code("V200", "undeclared-name", ERROR, "{name} is not declared", "{name} 未声明"),
     Code("V201", "duplicate-name", ERROR, "{name} is already declared at {other}", "{name} 已在 {other} 声明"),
@@ -103,6 +106,9 @@ _CODES = (
          "案例事实与假设 {name} 矛盾({clauses})"),
     Code("C507", "certificate-disagreement", ERROR, "z3 and cvc5 disagree on {question}: {z3} vs {cvc5}",
          "z3 与 cvc5 对 {question} 的结论不一致:{z3} / {cvc5}"),
+    Code("C508", "recorded-decision-not-allowed", WARNING,
+         "the case records {fact} = {value}, which leads to {outcome}; the text does not allow it ({clauses})",
+         "案例记录 {fact} = {value},对应 {outcome};但文本不允许这一结论({clauses})"),
     # ---- amendments: semantic diff (D6xx) and baselines (B7xx)
     Code("D600", "outcome-changed", WARNING, "{outcome} is decided differently after the change",
          "修改后 {outcome} 的结论发生变化"),

@@ -15,11 +15,19 @@ def cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+EXCERPT = 100        # characters of a long source line shown around the column
+
+
 def caret_lines(line: str, column: int, end_column: int | None = None) -> list[str]:
     """The source line and a caret line under [column, end_column) (1-based, characters)."""
     line = line.replace("\t", " ")
     start = max(column - 1, 0)
     end = end_column - 1 if end_column and end_column - 1 > start else start + 1
+    if len(line) > EXCERPT:                 # a long line: an excerpt around the column
+        lo = max(0, min(start - EXCERPT // 4, len(line) - EXCERPT))
+        head, tail = ("…" if lo > 0 else ""), ("…" if lo + EXCERPT < len(line) else "")
+        line = head + line[lo:lo + EXCERPT] + tail
+        start, end = start - lo + len(head), min(end - lo, EXCERPT) + len(head)
     pad = cells(line[:start])
     width = max(cells(line[start:end]), 1)
     return [f"  | {line}", f"  | {' ' * pad}{'^' * min(width, 80)}"]
@@ -51,3 +59,25 @@ def render_json(diagnostics, extra: dict | None = None) -> str:
     payload = {"version": 1, "diagnostics": [as_json(d) for d in diagnostics]}
     payload.update(extra or {})
     return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+MAX_SHOWN = 20       # diagnostics of one code shown per file; the rest are counted
+
+
+def render_many(diagnostics, sources: dict, lang: str = "both", limit: int = MAX_SHOWN) -> str:
+    """Every diagnostic in order, but at most ``limit`` of one code per file: then one line
+    ``… and N more <code> in <file>`` (thousands of unknown facts in one case stay readable)."""
+    shown: dict[tuple, int] = {}
+    out = []
+    hidden: dict[tuple, int] = {}
+    for d in diagnostics:
+        key = (d.span.file, d.code)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] > limit:
+            hidden[key] = hidden.get(key, 0) + 1
+            continue
+        out.append(render_text(d, sources, lang))
+    for (file, code), n in hidden.items():
+        out.append(f"{file}: … and {n:,} more [{code}] not shown" if lang != "zh"
+                   else f"{file}: … 另有 {n:,} 处 [{code}] 未显示")
+    return "\n".join(out)

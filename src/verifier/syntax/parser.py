@@ -21,6 +21,7 @@ from .transform import ToModel, tree_depth_exceeds
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 200
+MAX_ERRORS = 50          # syntax errors reported per file before V118 stops the parse
 _DECLARATIONS = ("document", "clause", "fact", "term", "action", "decision", "assume",
                  "rule", "group", "priority", "discretion", "property", "interp")
 
@@ -70,6 +71,10 @@ def parse_text(text: str, path: str = "<text>") -> tuple[m.Document | None, list
         return whole[0], whole[1], source
     header, items, diagnostics = None, [], []
     for start, end, first in _chunks(source.text):
+        if sum(d.is_error for d in diagnostics) >= MAX_ERRORS:
+            diagnostics.append(diag("V118", source.span(start, start + 1), count=MAX_ERRORS,
+                                    hint="fix these first; the rest of the file was not parsed"))
+            break
         result = _parse_chunk(source, start, end, first, diagnostics)
         if result is None:
             continue

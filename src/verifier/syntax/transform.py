@@ -59,8 +59,21 @@ class ToModel(Transformer):
         return Token("NAMEV", text, tok.start_pos, tok.line, tok.column, tok.end_line,
                      tok.end_column, tok.end_pos)
 
+    MAX_DIGITS = 18            # |n| < 10**18: an integer literal longer than this is V117
+
+    def _int(self, tok) -> int:
+        """The token's integer value; one with more than MAX_DIGITS digits is V117 (and 0)."""
+        text = str(tok).lstrip("+-")
+        if len(text) > self.MAX_DIGITS:
+            span = self._tok_span(tok) if isinstance(tok, Token) else m.NO_SPAN
+            self.diagnostics.append(diag("V117", span, digits=len(text), limit=self.MAX_DIGITS,
+                                         hint="integers in a policy have at most "
+                                              f"{self.MAX_DIGITS} digits"))
+            return 0
+        return int(text) * (-1 if str(tok).startswith("-") else 1)
+
     def signed(self, meta, c):
-        return -int(c[-1]) if len(c) == 2 else int(c[0])
+        return -self._int(c[-1]) if len(c) == 2 else self._int(c[0])
 
     # ---------------------------------------------------------------- attributes
     def _attr(kind):  # noqa: N805 - factory for attribute callbacks
@@ -246,7 +259,7 @@ class ToModel(Transformer):
         return c[0]
 
     def bound(self, meta, c):
-        limit = m.IntLit(int(c[1]), self._tok_span(c[1]))
+        limit = m.IntLit(self._int(c[1]), self._tok_span(c[1]))
         return m.Compare(c[2], c[0], limit, self._span(meta))
 
     def ge(self, meta, c):
@@ -274,7 +287,7 @@ class ToModel(Transformer):
         return m.Arith("-", m.IntLit(0, self._span(meta)), operand, self._span(meta))
 
     def int_lit(self, meta, c):
-        return m.IntLit(int(c[0]), self._span(meta))
+        return m.IntLit(self._int(c[0]), self._span(meta))
 
     def ref(self, meta, c):
         return m.Ref(str(c[0]), self._span(meta))
@@ -299,7 +312,7 @@ class ToModel(Transformer):
 
     def at_least_(self, meta, c):
         rest = [x for x in c if x is not None]
-        return m.AtLeast(int(rest[0]), tuple(rest[1:]), self._span(meta))
+        return m.AtLeast(self._int(rest[0]), tuple(rest[1:]), self._span(meta))
 
 
 def tree_depth_exceeds(tree: Tree, limit: int) -> int:
