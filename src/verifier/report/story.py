@@ -28,6 +28,8 @@ def fact_phrases(ri: ReportInput, f, lang: str) -> tuple[list[str], int]:
     words = _name_zh if lang == "zh" else _name_en
     out = []
     for name, value in shown:
+        if lang == "zh" and _is_subject_fact(ri, name):
+            continue                            # told by subject_zh
         if value is True:
             out.append(words(ri, name))
         elif value is False:
@@ -51,13 +53,28 @@ def reading_phrases(ri: ReportInput, f, lang: str) -> list[str]:
     return out
 
 
+def _is_subject_fact(ri: ReportInput, name: str) -> bool:
+    fact = ri.policy.facts.get(name) if ri.policy is not None else None
+    return fact is not None and isinstance(fact.type, m.EnumType) and "主体" in name
+
+
+def subject_zh(ri: ReportInput, f) -> str:
+    """Who the story is about: the value of a subject-kind enumeration fact (a fact whose
+    name says 主体, e.g. 激励主体类型 = 县市区) among the witness's relevant facts, else
+    a cadre (干部), whom both 办法 are mainly about."""
+    for name, value in ri.witness_relevant(f):
+        if _is_subject_fact(ri, name):
+            return ("一名" if str(value).endswith(("干部", "员")) else "一个") + str(value)
+    return "一名干部"
+
+
 def setting_zh(ri: ReportInput, f) -> str:
     facts, hidden = fact_phrases(ri, f, "zh")
     readings = reading_phrases(ri, f, "zh")
-    lead = ("".join(r + "," for r in readings)) + "设想一名干部"
+    lead = ("".join(r + "," for r in readings)) + "设想" + subject_zh(ri, f)
     if not facts:
         return lead + "的情形中各项事实均不成立(均取默认值)"
-    rest = "(其余事实均不成立或取默认值)" if hidden else ""
+    rest = "(其余相关事实均不成立或取中性值)" if hidden else ""
     return f"{lead}:{','.join(facts)}{rest}"
 
 
