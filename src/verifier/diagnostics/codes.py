@@ -30,6 +30,8 @@ _CODES = (
     Code("V102", "file-too-large", ERROR, "the file is {size} bytes; the limit is {limit}",
          "文件大小 {size} 字节,超过上限 {limit}"),
     Code("V103", "empty-document", ERROR, "the file holds no document", "文件中没有文档"),
+    Code("V104", "unwritable-output", ERROR, "cannot write the output {path}: {reason}",
+         "无法写入输出 {path}:{reason}"),
     Code("V110", "unexpected-character", ERROR, "unexpected character {char}", "无法识别的字符 {char}"),
     Code("V111", "unexpected-token", ERROR, "unexpected {token}; expected {expected}",
          "此处不应出现 {token};应为 {expected}"),

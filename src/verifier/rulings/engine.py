@@ -14,8 +14,11 @@ from itertools import product
 from ..cases import Case
 from ..certificates import Premises, SmtPrinter, check_smt2, content_hash
 from ..diagnostics import diag
-from ..model import DECIDE, MAY, MUST, Span
+from ..model import DECIDE, MAY, MUST, MUST_NOT, Deontic, Is, Span, walk
 from .deps import Cone
+from .explain import sort_premises
+from .investigate import Investigator
+from .readings import depends
 from .model import (DISCRETION, OPEN, PROVEN, REFUTED, OutcomeRuling, Proof, Ruling, Verdict,
                     outcome_sort_key, outcome_text)
 
@@ -34,6 +37,7 @@ class RulingEngine:
         self.printer = SmtPrinter(policy)
         self.cone = Cone(policy)
         self.certify = certify
+        self.investigator = Investigator(self)
         self.outcomes = sorted((o for o in self.query.outcomes if o[0] not in INTERNAL), key=outcome_sort_key)
         self._combos: dict[tuple, list] = {}
         self._may_pairs = [(o, (MUST, o[1], None)) for o in self.outcomes if o[0] == MAY]
@@ -128,10 +132,16 @@ class RulingEngine:
         return table
 
     # ------------------------------------------------------------ full ruling
-    def rule(self, case: Case, explain: bool = True, only=None) -> Ruling:
-        """The ruling on a case: verdicts, proofs, certificates, completions, open ends.
+    def rule(self, case: Case, explain: bool = True, only=None, explain_all: bool = False) -> Ruling:
+        """The ruling on a case: verdicts, proofs, certificates and what to investigate next.
 
-        ``explain=False`` gives statuses only; ``only`` limits the explanations to some outcomes.
+        ``only``: rule on these outcomes alone (goal-directed; default every outcome).
+        Interpretations are inputs: each outcome is ruled on per reading of just the open
+        interpretations that can change its verdict (its cone, and the assumptions' when
+        some reading of them is inadmissible), and those that change nothing for it are then
+        dropped, so its verdicts are keyed by the readings it really depends on.
+        ``explain=False`` gives statuses only; ``explain_all`` adds example completions
+        (replayed through the plain evaluator) to OPEN verdicts.
         """
         given = case.readings
         open_names = set(self.policy.interpretations) - set(dict(given))
@@ -143,40 +153,51 @@ class RulingEngine:
             return calls[reading]
 
         def readings_over(names):
-            names = sorted(names & open_names)
+            names = sorted(set(names) & open_names)
             return [tuple(sorted({**dict(given), **dict(zip(names, vs))}.items()))
                     for vs in product((True, False), repeat=len(names))]
 
         # admissibility depends on the readings only through the assumptions' interpretations
-        admissible = [r for r in readings_over(set(self._assumption_interps)) if decided(r) is not None]
-        excluded = [(r, ()) for r in readings_over(set(self._assumption_interps)) if decided(r) is None]
+        combos = readings_over(self._assumption_interps)
+        admissible = [r for r in combos if decided(r) is not None]
+        excluded = [(r, ()) for r in combos if decided(r) is None]
         if excluded:        # why: the core of the first excluded reading
             excluded[0] = (excluded[0][0], tuple(self.query.core(case.facts, excluded[0][0])))
         if not admissible:
             return Ruling(case, (), tuple(excluded), (), tuple(self._contradiction(case, excluded)))
-        free = self._table(decided(given))
-        diagnostics: list = []
+        base = decided(given)
+        adm_names = set(self._assumption_interps) if excluded else set()
+        diagnostics: list = self._recorded(case, base) if explain else []
         outcomes = []
-        for o in (self.outcomes if only is None or explain is False else self.outcomes):
-            # each outcome is ruled on per reading of just the interpretations that can change
-            # its verdict (its cone) and admissibility; the others may take either value
-            names = (self._status_interps(o) if self._status_undecided(o, decided(given)) else frozenset())
-            readings = [r for r in readings_over(set(names) | set(self._assumption_interps))
-                        if decided(r) is not None]
-            wanted = explain and (only is None or o in only)
-            if only is not None and o not in only and not names:
-                readings = [admissible[0]]
+        for o in (self.outcomes if only is None else [o for o in self.outcomes if o in only]):
+            names = (self._status_interps(o) if self._status_undecided(o, base) else frozenset()) | adm_names
+            table = {r: self._table(decided(r))[o] for r in readings_over(names) if decided(r) is not None}
+            groups = depends(table, sorted(set(names) & open_names))
+            kept = sorted({n for r in groups for n, _ in r} - set(dict(given)))
             cache: dict[str, list[Verdict]] = {}
-            verdicts = [self._verdict_cached(case, r, o, self._table(decided(r))[o] if names or
-                                             self._assumption_interps else free[o], wanted, cache, diagnostics,
-                                             decided(r))
-                        for r in readings]
-            outcomes.append(OutcomeRuling(o, tuple(verdicts)))
-        tables = admissible
-        return Ruling(case, tuple(tables), tuple(excluded), tuple(outcomes), tuple(diagnostics))
+            verdicts = []
+            for reading, (status, full) in groups.items():
+                v = self._verdict_cached(case, full, o, status, explain, cache, diagnostics,
+                                         decided(full), explain_all)
+                verdicts.append(replace(v, reading=reading))
+            outcomes.append(OutcomeRuling(o, tuple(verdicts), tuple(kept)))
+        return Ruling(case, tuple(admissible), tuple(excluded), tuple(outcomes), tuple(diagnostics))
+
+    def goal_questions(self, case: Case, ruling: Ruling, limit: int | None = 5) -> tuple[list, list]:
+        """(questions, goal): the facts to find out for the open decisions of a ruling (the
+        open outcomes when no decision is open), most decisive first (``Investigator.rank``)."""
+        def open_(o):
+            return any(v.status == OPEN for v in o.verdicts)
+        goal = [o.outcome for o in ruling.outcomes if o.outcome[0] == DECIDE and open_(o)]
+        goal = goal or [o.outcome for o in ruling.outcomes if open_(o)]
+        if not goal:
+            return [], []
+        readings = sorted({v.reading for o in ruling.outcomes if o.outcome in goal
+                           for v in o.verdicts if v.status == OPEN})
+        return self.investigator.rank(case, readings, goal, limit, reasons=False), goal
 
     def _verdict_cached(self, case, reading, o, status, explain, cache, diagnostics,
-                        fixed: dict | None = None) -> Verdict:
+                        fixed: dict | None = None, explain_all: bool = False) -> Verdict:
         """Reuse explanations across readings: a proof whose reading premises hold in this
         reading is a proof here too; OPEN and DISCRETION are explained once per outcome
         (the completions are shown for the reading they were computed under)."""
@@ -186,64 +207,106 @@ class RulingEngine:
         for v in cache.get(status, ()):
             if v.proof is None or {i for k, i in v.proof.premises if k == "reading"} <= here:
                 return replace(v, reading=reading)
-        v = self._verdict(case, reading, o, status, True, diagnostics, fixed)
+        v = self._verdict(case, reading, o, status, True, diagnostics, fixed, explain_all)
         cache.setdefault(status, []).append(v)
         return v
 
+    def related(self, o) -> list[tuple]:
+        """The atoms the status of ``o`` reads (DISCRETION looks at siblings)."""
+        kind, target, _ = o
+        if kind == DECIDE:
+            return ([(DECIDE, target, x) for x in self.policy.decisions[target].alternatives]
+                    + [k for k in (("discretion_on", target, None),) if k in self.query.outcomes])
+        if kind == MAY:
+            return [o, (MUST, target, None)]
+        return [o]
+
     def _status_undecided(self, o, fixed: dict) -> bool:
         """Whether ``o`` or an atom its status reads is left undecided by ``fixed``."""
-        kind, target, _ = o
-        related = [o]
-        if kind == DECIDE:
-            related = [(DECIDE, target, x) for x in self.policy.decisions[target].alternatives]
-            related.append(("discretion_on", target, None))
-        elif kind == MAY:
-            related.append((MUST, target, None))
-        return any(x in self.query.outcomes and x not in fixed for x in related)
+        return any(x in self.query.outcomes and x not in fixed for x in self.related(o))
 
     def _status_interps(self, o) -> frozenset[str]:
-        """Interpretations that can change the status of ``o`` (DISCRETION looks at siblings)."""
-        kind, target, _ = o
-        related = [o]
-        if kind == DECIDE:
-            related = [(DECIDE, target, x) for x in self.policy.decisions[target].alternatives]
-            related += [k for k in self.query.outcomes if k == ("discretion_on", target, None)]
-        elif kind == MAY:
-            related.append((MUST, target, None))
-        names = set().union(*(self.cone.of(x)[0] for x in related))
+        """Interpretations that can change the status of ``o``."""
+        names = set().union(*(self.cone.of(x)[0] for x in self.related(o)))
         return frozenset(names & set(self.policy.interpretations))
 
-    def _discretions_in(self, case, reading, target: str, fixed: dict | None = None) -> list:
-        """The discretions on ``target`` whose condition the case proves; if none is proven
+    def discretions_for(self, o) -> list:
+        """The 裁量 declarations behind a DISCRETION on ``o``: those on its target, and for a
+        permission ``可以 X`` also those whose condition rests on it (a decision the text
+        leaves to a body once X is permitted, e.g. D-PR4 on 容错决定 for 可以 予以容错)."""
+        kind, target, _ = o
+        own = [d for d in self.policy.discretions if d.target == target]
+        if not own and kind == MAY:
+            own = [d for d in self.policy.discretions if d.condition is not None and any(
+                isinstance(x, Deontic) and x.modality == MAY and x.action == target for x in walk(d.condition))]
+        return sorted(own, key=lambda d: d.id)
+
+    def _recorded(self, case: Case, base: dict) -> list:
+        """C508 for each recorded decision (an enumeration fact a rule turns into a decision,
+        e.g. 党委研究结论 = 同意容错 → 容错决定 = 予以容错) whose decision the text refuses
+        in every reading; the hint names the rules that refuse it."""
+        known = dict(case.facts)
+        out = []
+        for r in sorted(self.policy.rules.values(), key=lambda r: r.id):
+            target = (r.conclusion.kind, r.conclusion.target, r.conclusion.value)
+            if target[0] != DECIDE or base.get(target) is not False:
+                continue
+            for x in walk(r.condition):
+                if not (isinstance(x, Is) and not x.negated and known.get(x.subject) in x.labels
+                        and x.subject in self.policy.facts):
+                    continue
+                core = self.query.core(case.facts, case.readings, target, False)
+                reasons = sort_premises(self, case, case.readings, core)
+                because = "; ".join(f"{rid}({', '.join(self.policy.rules[rid].meta.cites)})"
+                                    for rid in reasons.deciding) or "—"
+                out.append(diag("C508", case.span_of(x.subject), fact=x.subject, value=known[x.subject],
+                                outcome=outcome_text(target), clauses=", ".join(reasons.clauses(self.policy)) or "—",
+                                hint=f"the record is not a decision the text allows here; deciding rules: {because}"))
+        return list({(d.code, d.args): d for d in out}.values())
+
+    def _silent(self, o, status, fixed) -> bool:
+        """A refused 可以 X (or 不得 X) beside a refused 不得 X (可以 X): the text is silent on X."""
+        kind, target, _ = o
+        other = {MAY: MUST_NOT, MUST_NOT: MAY}.get(kind)
+        return status == REFUTED and other is not None and (fixed or {}).get((other, target, None)) is False
+
+    def _discretions_in(self, case, reading, o, fixed: dict | None = None) -> list:
+        """The discretions behind ``o`` whose condition the case proves; if none is proven
         (only their disjunction is), those it does not refute. ``fixed``: the outcomes the
         case fixes under ``reading`` (``query.decide``), if already known."""
-        ds = [d for d in sorted(self.policy.discretions, key=lambda d: d.id) if d.target == target]
+        ds = self.discretions_for(o)
         if fixed is None:
             fixed = self.query.decide(case.facts, reading) or {}
         proven = [d for d in ds if fixed.get(("discretion", d.id, None)) is True]
         return proven or [d for d in ds if fixed.get(("discretion", d.id, None)) is not False]
 
-    def _verdict(self, case, reading, o, status, explain, diagnostics, fixed: dict | None = None) -> Verdict:
+    def _verdict(self, case, reading, o, status, explain, diagnostics, fixed: dict | None = None,
+                 explain_all: bool = False) -> Verdict:
         if not explain:
             return Verdict(o, reading, status)
         if status in (PROVEN, REFUTED):
-            return Verdict(o, reading, status, proof=self.prove(case, reading, o, status == PROVEN, diagnostics))
+            proof = self.prove(case, reading, o, status == PROVEN, diagnostics)
+            return Verdict(o, reading, status, proof=proof, silent=self._silent(o, status, fixed),
+                           reasons=sort_premises(self, case, reading, proof.premises))
         if status == DISCRETION:
-            ds = self._discretions_in(case, reading, o[1], fixed)
+            ds = self._discretions_in(case, reading, o, fixed)
             return Verdict(o, reading, status, makers=tuple(sorted({d.maker for d in ds})),
                            discretions=tuple(d.id for d in ds))
+        questions = tuple(self.investigator.rank(case, [reading], [o]))
+        if not explain_all:
+            return Verdict(o, reading, OPEN, questions=questions)
         # a partial reading stands for all its extensions: complete it (true) to replay
         full = tuple(sorted({**{n: True for n in self.policy.interpretations}, **dict(reading)}.items()))
         holds = self.query.completion(case.facts, full, o, True)
         fails = self.query.completion(case.facts, full, o, False)
         _replay(self.policy, holds, full, o, True)
         _replay(self.policy, fails, full, o, False)
-        known = dict(case.facts)
-        candidates = sorted(n for n in self.cone.of(o)[0] if n in self.policy.facts and n not in known)
+        candidates = self.investigator.candidates(case, [o])
         sets = self.query.deciding_sets(case.facts, full, o, candidates)
         return Verdict(o, reading, OPEN, holds_in=tuple(sorted(holds.items())),
                        fails_in=tuple(sorted(fails.items())), investigate=tuple(sets),
-                       example=tuple(x for x in reading if x[0] in self._status_interps(o)))
+                       example=tuple(x for x in reading if x[0] in self._status_interps(o)),
+                       questions=questions)
 
     def prove(self, case, reading, o, holds: bool, diagnostics: list) -> Proof:
         """A minimal core for the verdict, z3's answer on it and cvc5's on the printed obligation."""

@@ -29,6 +29,24 @@ class Proof:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One answer to a question and the statuses the asked outcomes then take."""
+
+    value: object
+    statuses: tuple[str, ...]
+    clauses: tuple[str, ...] = ()        # what a decided status rests on
+
+
+@dataclass(frozen=True)
+class Question:
+    """An unknown fact worth finding out, with what each of its answers leads to."""
+
+    fact: str
+    answers: tuple[Answer, ...]
+    decisive: int                        # answers (over the open readings) that decide
+
+
+@dataclass(frozen=True)
 class Verdict:
     """The verdict on one outcome under one reading."""
 
@@ -42,12 +60,16 @@ class Verdict:
     makers: tuple[str, ...] = ()         # DISCRETION: decision-makers named by the 裁量 declarations
     discretions: tuple[str, ...] = ()
     example: tuple | None = None          # OPEN: the reading the completions were computed under
+    questions: tuple[Question, ...] = ()  # OPEN: facts to find out, most decisive first
+    reasons: object = None                # PROVEN/REFUTED: the proof's rules sorted (explain.Reasons)
+    silent: bool = False                  # REFUTED 可以/不得 X: the text neither permits nor forbids X
 
 
 @dataclass(frozen=True)
 class OutcomeRuling:
     outcome: Outcome
-    verdicts: tuple[Verdict, ...]        # one per admissible reading
+    verdicts: tuple[Verdict, ...]        # one per reading of the interpretations it depends on
+    depends_on: tuple[str, ...] = ()     # the open interpretations whose reading changes it
 
     @property
     def status(self) -> str:
