@@ -149,7 +149,7 @@ def test_witness_lanes_on_the_encoded_policy_are_admissible_completions():
     policy = load_policy(["policy/"]).policy
     builder, lanes, pe = CaseLanes(policy, lanes=64), LaneEvaluator(policy), PartialEvaluator(policy)
     rng = random.Random(5)
-    known = {"违纪违法": False, "谋取私利": False, "县域排名": 40, "班子成员数": 12, "严格执行民主程序": True}
+    known = {"违反党的纪律": False, "违反法律法规强制性禁止性规定": False, "谋取私利": False, "县域排名": 40, "班子成员数": 12, "严格执行民主程序": True}
     for _ in range(3):
         facts, readings = builder.build(known, {})
         sure, refuted = lanes.run(facts, readings, builder.mask)
