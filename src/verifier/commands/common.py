@@ -1,7 +1,9 @@
 """Helpers shared by commands: loading a policy set and reporting its diagnostics."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from ..diagnostics.render import render_many
 from ..load import Loaded, load_policy
@@ -31,3 +33,48 @@ def parse_readings(items: list[str], policy) -> tuple[dict[str, bool] | None, st
             return None, f"--reading {item!r}: {name!r} is not an interpretation (known: {known})"
         out[name] = value in ("true", "为真")
     return out, None
+
+
+def output_problem(path, folder: bool = False) -> str | None:
+    """Why ``path`` cannot be written as an output file (or, with ``folder``, used as an
+    output folder), or None. Checked before any work, so a long run never ends in a
+    traceback and nothing is lost: a folder where a file is wanted (or the reverse), a path
+    under a file, a place that cannot be written. Missing parent folders are fine (they
+    are created when the output is written)."""
+    path = Path(path)
+    if path.exists() or path.is_symlink():
+        if folder:
+            if not path.is_dir():
+                return "it exists and is not a folder"
+            return None if os.access(path, os.W_OK | os.X_OK) else "the folder is not writable"
+        if path.is_dir():
+            return "it is a folder; give a file name"
+        if not path.is_file():
+            return "it exists and is not a regular file"
+        return None if os.access(path, os.W_OK) else "the file is not writable"
+    parent = path.parent
+    while not parent.exists():
+        if parent.is_symlink():
+            return f"{parent} is a broken link"
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot create files in {parent}"
+    return None
+
+
+def report_output_problem(option: str, path, folder: bool = False, lang: str = "both",
+                          problem: str | None = None) -> bool:
+    """Print a V104 diagnostic and return True when the output cannot be written."""
+    from ..diagnostics import diag
+    from ..diagnostics.render import render_text
+    from ..model.nodes import Span
+
+    problem = problem or output_problem(path, folder)
+    if problem:
+        what = "a folder" if folder else "a file"
+        d = diag("V104", Span(str(path), 1, 1), path=path, reason=problem,
+                 hint=f"{option} takes {what} that can be written; nothing was done")
+        print(render_text(d, {}, lang), file=sys.stderr)
+    return bool(problem)

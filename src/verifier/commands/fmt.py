@@ -12,7 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..diagnostics import diag
 from ..diagnostics.render import render_text
+from ..model.nodes import Span
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from ..load import policy_files
 from ..printer import print_document
@@ -79,7 +81,9 @@ def _format_file(path: Path, args) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        print(f"{path}: cannot read: {exc.strerror}", file=sys.stderr)
+        d = diag("V100", Span(str(path), 1, 1), path=path, reason=exc.strerror or exc,
+                 hint="check the path and its permissions")
+        print(render_text(d, {}), file=sys.stderr)
         return INPUT_ERROR
     doc, diagnostics, source = parse_bytes(data, str(path))
     if doc is None or any(d.is_error for d in diagnostics):
@@ -106,6 +110,9 @@ def _format_file(path: Path, args) -> int:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and a rename; through a symbolic link the target is
+    rewritten (the link stays a link)."""
+    path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)

@@ -97,6 +97,15 @@ _CODES = (
     Code("A410", "property-proven", INFO, "property {name} holds in every case", "性质 {name} 在所有情形下成立"),
     Code("A411", "solver-unknown", WARNING, "the solver could not decide: {question} ({reason})",
          "求解器未能判定:{question}({reason})"),
+    Code("A412", "inert-fact", WARNING,
+         "fact {name} is read by properties ({properties}) but by no rule, term or assumption: no outcome can depend on it",
+         "事实 {name} 只被命题({properties})引用,没有规则、术语或假设引用它:任何结论都不取决于它"),
+    Code("A413", "vacuous-property", WARNING, "property {name} is proven vacuously: {detail}",
+         "命题 {name} 空洞成立:{detail_zh}"),
+    Code("A414", "reading-sensitive", INFO, "the readings of {name} decide {outcomes}",
+         "解读 {name} 的两种读法会改变以下结论:{outcomes}"),
+    Code("A415", "reading-irrelevant", INFO, "the readings of {name} change no outcome",
+         "解读 {name} 的两种读法不改变任何结论"),
     # ---- case files (C5xx)
     Code("C500", "case-unreadable", ERROR, "cannot read the case: {reason}", "无法读取案例:{reason}"),
     Code("C501", "case-unknown-fact", ERROR, "{name} is not a fact", "{name} 不是已声明的事实"),
@@ -126,7 +135,8 @@ _TITLES_ZH = {
     "A400": "假设相互矛盾", "A401": "无优先关系的冲突", "A402": "由优先关系解决的重叠",
     "A403": "结论相同的重叠", "A404": "空白(无结论)", "A405": "裁量", "A406": "永不适用的规则",
     "A407": "总被推翻的规则", "A408": "冗余规则", "A409": "命题不成立", "A410": "命题成立",
-    "A411": "求解器未能判定",
+    "A411": "求解器未能判定", "A412": "无作用的事实", "A413": "空洞成立的命题",
+    "A414": "影响结论的解读", "A415": "不影响结论的解读",
     "D600": "结论发生变化", "D601": "可受理情形发生变化", "D602": "未能比较", "B700": "基线文件无效",
 }
 

@@ -1,0 +1,221 @@
+"""Issue 14: every bad input a clear error (located, coded, exit 2), nothing lost.
+
+Each test is one reproduction from the issue, run through the CLI (``verifier.cli.main``)
+or the library.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+from verifier.cli import main
+
+POLICY = """document T
+fact n : int [0..2]
+fact a : bool
+action x
+rule R-1 if a then must x
+"""
+
+LOCATED = re.compile(r"^\S.*:\d+:\d+: error\[[A-Z]\d{3}\]", re.M)
+
+
+@pytest.fixture
+def tp(tmp_path):
+    (tmp_path / "t.policy").write_text(POLICY, encoding="utf-8")
+    return tmp_path
+
+
+def run(argv, capsys):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
+def case(tp, capsys, name, content, *extra, mode="w"):
+    path = tp / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return run(["case", tp / "t.policy", "--facts", path, *extra], capsys)
+
+
+# ---------------------------------------------------------------- case files
+
+@pytest.mark.parametrize("name, content, code, line", [
+    ("np.yaml", 'facts:\n  a: "\x01"\n', "C500", 2),                       # non-printable
+    ("deep.yaml", "facts:\n  a: " + "[" * 1200 + "]" * 1200 + "\n", "C500", 2),
+    ("deep.json", '{"facts": {"a": ' + "[" * 100_000 + "]" * 100_000 + "}}", "C500", 1),
+    ("rec.yaml", "facts:\n  a: &a [*a]\n", "C500", 2),                      # recursive alias
+    ("tag.yaml", 'facts:\n  n: !!int "abc"\n', "C500", 2),
+    ("bigint.yaml", "facts:\n  n: " + "9" * 5000 + "\n", "C503", 2),
+    ("bigint.json", '{"facts": {"n": ' + "9" * 5000 + "}}", "C503", 1),
+    ("ts.yaml", "facts:\n  n: 2001-01-01\n", "C500", 2),                    # a YAML timestamp
+    ("bin.yaml", "facts:\n  n: !!binary aGVsbG8=\n", "C500", 2),
+    ("set.yaml", "facts: !!set {a, b}\n", "C500", 1),
+    ("id.yaml", "id: [1, 2]\nfacts: {}\n", "C500", 1),
+    ("empty.yaml", "", "C500", 1),
+    ("bad.json", b'{"facts": {"a": \xff}}', "C500", 1),
+])
+def test_bad_case_file_is_a_located_error(tp, capsys, name, content, code, line):
+    rc, out, err = case(tp, capsys, name, content)
+    assert rc == 2 and out == ""
+    first = err.splitlines()[0]
+    assert first.startswith(f"{tp / name}:{line}:") and f"[{code}]" in first, err
+
+
+def test_alias_bomb_is_refused_quickly(tp, capsys):
+    text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 7):
+        text += f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n"
+    rc, _, err = case(tp, capsys, "bomb.yaml", "facts:\n  a: true\nbomb:\n  " + text.replace("\n", "\n  "))
+    assert rc == 2 and "[C500]" in err and "more than" in err
+
+
+def test_fifo_and_devices_are_refused_not_read(tp, capsys):
+    fifo = tp / "fifo.yaml"
+    os.mkfifo(fifo)
+    rc, _, err = run(["case", tp / "t.policy", "--facts", fifo], capsys)
+    assert rc == 2 and f"{fifo}:1:1: error[C500]" in err and "not a regular file" in err
+    rc, _, err = run(["case", tp / "t.policy", "--facts", "/dev/null"], capsys)
+    assert rc == 2 and "/dev/null:1:1: error[C500]" in err
+
+
+def test_thousands_of_unknown_facts_are_capped(tp, capsys):
+    facts = {f"u{i}": True for i in range(2000)}
+    rc, _, err = case(tp, capsys, "many.json", json.dumps({"facts": facts}))
+    assert rc == 2 and len(err) < 20_000
+    assert err.count("[C501]") == 21 and "1,980" in err        # 20 shown + the count line
+
+
+def test_long_lines_are_excerpted(tp, capsys):
+    rc, _, err = case(tp, capsys, "long.json", json.dumps({"facts": {"zz": True, "pad": "x" * 5000}}))
+    assert rc == 2 and max(len(line) for line in err.splitlines()) < 400
+
+
+# ---------------------------------------------------------------- policy text
+
+def test_huge_integer_literal_in_a_policy(tmp_path, capsys):
+    p = tmp_path / "big.policy"
+    p.write_text("document T\nfact n : int [0.." + "9" * 5000 + "]\naction x\n", encoding="utf-8")
+    for cmd in (["check", p], ["fmt", "--check", p]):
+        rc, out, err = run(cmd, capsys)
+        assert rc == 2 and f"{p}:2:18: error[V117]" in out + err
+
+
+def test_syntax_errors_stop_after_a_limit(tmp_path, capsys):
+    from verifier.syntax.parser import MAX_ERRORS
+    p = tmp_path / "many.policy"
+    p.write_text("document T\nfact a : bool\naction x\n"
+                 + "".join(f"rule R-{i} if a then must ??? x\n" for i in range(2000)), encoding="utf-8")
+    rc, out, err = run(["check", p], capsys)
+    assert rc == 2 and "[V118]" in out + err and (out + err).count("error[V1") == MAX_ERRORS + 1
+
+
+# ---------------------------------------------------------------- engine item 1
+
+def test_assumptions_contradicting_integer_bounds_reject_every_case(tmp_path, capsys):
+    (tmp_path / "t.policy").write_text("document T\nfact n : int [0..2]\naction x\nassume A1 : n > 3\n",
+                                       encoding="utf-8")
+    (tmp_path / "c.json").write_text('{"facts": {}}', encoding="utf-8")
+    rc, _, err = run(["case", tmp_path / "t.policy", "--facts", tmp_path / "c.json"], capsys)
+    assert rc == 2 and f"{tmp_path / 'c.json'}:1:1: error[C506]" in err and "A1" in err
+    (tmp_path / "in.jsonl").write_text('{"facts": {}}\n{"facts": {"n": 1}}\n', encoding="utf-8")
+    rc, _, err = run(["case", tmp_path / "t.policy", "--facts", tmp_path / "in.jsonl",
+                      "-o", tmp_path / "out.jsonl"], capsys)
+    records = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert rc == 2 and [r["status"] for r in records] == ["inadmissible", "inadmissible"]
+    assert records[0]["diagnostics"][0]["code"] == "C506"
+
+
+# ---------------------------------------------------------------- batch
+
+def test_output_that_is_not_a_results_file_is_never_touched(tp, capsys):
+    (tp / "in.jsonl").write_text('{"facts": {"a": true}}\n', encoding="utf-8")
+    victim = tp / "keep.policy"
+    victim.write_text(POLICY, encoding="utf-8")
+    rc, _, err = run(["case", tp / "t.policy", "--facts", tp / "in.jsonl", "-o", victim], capsys)
+    assert rc == 2 and "[V104]" in err and victim.read_text(encoding="utf-8") == POLICY
+
+
+@pytest.mark.parametrize("target, why", [(".", "folder"), ("t.policy/x", "is a file")])
+def test_impossible_outputs_are_refused_before_work(tp, capsys, target, why):
+    (tp / "in.jsonl").write_text('{"facts": {"a": true}}\n', encoding="utf-8")
+    rc, _, err = run(["case", tp / "t.policy", "--facts", tp / "in.jsonl", "-o", tp / target], capsys)
+    assert rc == 2 and "[V104]" in err and why in err
+
+
+def test_certificates_on_a_file_is_refused_before_ruling(tp, capsys):
+    (tp / "c.yaml").write_text("facts:\n  a: true\n", encoding="utf-8")
+    rc, out, err = run(["case", tp / "t.policy", "--facts", tp / "c.yaml", "--certificates", tp / "t.policy"],
+                       capsys)
+    assert rc == 2 and out == "" and "[V104]" in err and (tp / "t.policy").read_text() == POLICY
+
+
+def test_a_corrupt_line_never_drops_later_records(tp, capsys):
+    (tp / "in.jsonl").write_text("".join('{"facts": {"a": %s}}\n' % v for v in ("true", "false") * 3),
+                                 encoding="utf-8")
+    out = tp / "out.jsonl"
+    rc, _, _ = run(["case", tp / "t.policy", "--facts", tp / "in.jsonl", "-o", out, "--jobs", "1"], capsys)
+    assert rc == 0
+    lines = out.read_text(encoding="utf-8").splitlines()
+    lines[1] = '{"key": garbage'
+    out.write_text("\n".join(lines) + "\n" + lines[5][:10], encoding="utf-8")   # + a torn last line
+    rc, _, err = run(["case", tp / "t.policy", "--facts", tp / "in.jsonl", "-o", out, "--jobs", "1"], capsys)
+    assert rc == 0 and "1 written, 5 already present" in err and "line 2" in err
+    again = out.read_text(encoding="utf-8").splitlines()
+    assert again[:6] == lines[:6] and len(again) == 7                  # nothing valid dropped
+    keys = [json.loads(x)["key"] for x in again if x != '{"key": garbage']
+    assert sorted(keys) == sorted(f"in.jsonl:{i}" for i in range(1, 7))
+
+
+def test_batch_bad_bytes_surrogates_and_huge_numbers_are_error_records(tp, capsys):
+    (tp / "in.jsonl").write_bytes(b'{"facts": {"a": true}}\n'
+                                  b'{"facts": {"a": \xff}}\n'
+                                  b'{"id": "\\ud800", "facts": {}}\n'
+                                  b'{"facts": {"n": ' + b"9" * 5000 + b'}}\n'
+                                  b'{"facts": {"a": false}}\n')
+    out = tp / "out.jsonl"
+    rc, _, err = run(["case", tp / "t.policy", "--facts", tp / "in.jsonl", "-o", out, "--jobs", "1"], capsys)
+    records = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["status"] for r in records] == ["ok", "error", "ok", "error", "ok"]
+    assert records[1]["diagnostics"][0]["line"] == 2 and records[1]["diagnostics"][0]["column"] == 17
+    assert records[2]["id"] == "\ud800"
+    assert rc == 2 and "2 error, 3 ok" in err and "2 case(s) could not be ruled" in err
+
+
+def test_batch_applies_readings_and_rejects_unknown_ones(tmp_path, capsys):
+    (tmp_path / "t.policy").write_text(
+        "document T\nfact a : bool\naction x\ninterpretation I\n  true \"yes\"\n  false \"no\"\n"
+        "rule R-1 if a and I then must x\n",
+        encoding="utf-8")
+    (tmp_path / "in.jsonl").write_text('{"facts": {"a": true}}\n', encoding="utf-8")
+    base = ["case", tmp_path / "t.policy", "--facts", tmp_path / "in.jsonl", "--jobs", "1"]
+    rc, _, err = run(base + ["-o", tmp_path / "x.jsonl", "--reading", "J=true"], capsys)
+    assert rc == 2 and "'J' is not an interpretation" in err and not (tmp_path / "x.jsonl").exists()
+    rc, _, _ = run(base + ["-o", tmp_path / "t.jsonl", "--reading", "I=true"], capsys)
+    assert json.loads((tmp_path / "t.jsonl").read_text())["verdicts"]["应当 x"] == "PROVEN"
+    rc, _, _ = run(base + ["-o", tmp_path / "f.jsonl", "--reading", "I=false"], capsys)
+    assert json.loads((tmp_path / "f.jsonl").read_text())["verdicts"]["应当 x"] == "REFUTED"
+
+
+def test_negative_jobs_is_a_usage_error(tp, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["case", str(tp / "t.policy"), "--facts", "x.jsonl", "-o", "o.jsonl", "--jobs", "-1"])
+    assert exc.value.code == 2 and "--jobs" in capsys.readouterr().err
+
+
+def test_fmt_through_a_symlink_formats_the_target(tmp_path, capsys):
+    target = tmp_path / "real" / "t.policy"
+    target.parent.mkdir()
+    target.write_text("document T\nfact a : bool\naction x\nrule R-1 if a then must x\n", encoding="utf-8")
+    link = tmp_path / "link.policy"
+    link.symlink_to(target)
+    rc, _, _ = run(["fmt", link], capsys)
+    assert rc == 0 and link.is_symlink() and os.readlink(link) == str(target)
+    assert "文档 T" in target.read_text(encoding="utf-8")
