@@ -11,6 +11,8 @@ from ..logic import DEFAULT_TIMEOUT_MS, EngineSolver, compile_policy
 from ..model.policy import PolicySet
 from .findings import Finding, Reading
 from .queries import Analyser
+from .sensitivity import Sensitivity
+from .vacuity import inert_facts, vacuity_findings
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,31 @@ def merge(findings: list[Finding]) -> tuple[Finding, ...]:
                         key=lambda f: f.sort_key()))
 
 
+def drafter_findings(analyser: Analyser, chosen: dict, timeout_ms: int) -> list[Finding]:
+    """A412 inert facts, A413 vacuous properties, A414 / A415 reading sensitivity (with
+    their phases recorded like the others')."""
+    policy, out = analyser.policy, []
+    reading = (tuple(chosen.items()),)
+    steps = (("inert_facts", lambda: [replace(f, readings=reading) for f in inert_facts(policy)]),
+             ("vacuity", lambda: vacuity_findings(analyser, [f for f in analyser.findings if f.code == "A410"],
+                                                  timeout_ms)),
+             ("reading_sensitivity", lambda: _sensitivity(analyser, chosen, timeout_ms)))
+    for name, step in steps:
+        start, checks = time.perf_counter(), analyser.s.checks
+        out += step()
+        analyser.phases.append((name, time.perf_counter() - start, analyser.s.checks - checks))
+    return out
+
+
+def _sensitivity(analyser: Analyser, chosen: dict, timeout_ms: int) -> list[Finding]:
+    sens = Sensitivity(analyser.policy, chosen, timeout_ms)
+    out = sens.run()
+    for question, reason in sens.unknown:
+        out.append(Finding("A411", (), question, (("question", question), ("reason", reason)),
+                           readings=(tuple(chosen.items()),)))
+    return out
+
+
 def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
             timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Analysis:
     """Run every analysis of docs/semantics.md on a checked policy set.
@@ -103,6 +130,8 @@ def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
     solver = EngineSolver(compile_policy(policy), timeout_ms=timeout_ms, minimize_cores=True)
     analyser = Analyser(solver, chosen)
     findings = analyser.run()
+    if analyser.consistent:
+        findings += drafter_findings(analyser, chosen, timeout_ms)
     free = len(policy.interpretations) - len(chosen)
     return Analysis(merge(findings), (tuple(chosen.items()),), tuple(sorted(policy.interpretations)),
                     2 ** free, solver.checks, time.perf_counter() - start, tuple(analyser.phases))
