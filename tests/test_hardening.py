@@ -219,3 +219,45 @@ def test_fmt_through_a_symlink_formats_the_target(tmp_path, capsys):
     rc, _, _ = run(["fmt", link], capsys)
     assert rc == 0 and link.is_symlink() and os.readlink(link) == str(target)
     assert "文档 T" in target.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- output paths of other commands
+
+@pytest.mark.parametrize("argv", [
+    ["baseline", "{p}", "-o", "{p}/x.yaml"],
+    ["test", "--junit", "{p}/j.xml"],
+    ["diff", "{p}", "{p}", "-o", "{p}/d.txt"],
+    ["report", "{p}", "--out", "{p}"],
+])
+def test_impossible_outputs_of_other_commands(tp, capsys, argv):
+    p = tp / "t.policy"
+    rc, _, err = run([a.format(p=p) for a in argv], capsys)
+    assert rc == 2 and "[V104]" in err and p.read_text(encoding="utf-8") == POLICY
+
+
+def test_missing_output_folders_are_created(tp, capsys, monkeypatch):
+    monkeypatch.chdir(tp)
+    rc, _, _ = run(["baseline", "t.policy", "-o", "new/b.yaml"], capsys)
+    assert rc == 0 and (tp / "new" / "b.yaml").is_file()
+    rc, _, _ = run(["diff", "t.policy", "t.policy", "-o", "new2/d.txt"], capsys)
+    assert rc == 0 and (tp / "new2" / "d.txt").is_file()
+
+
+def test_report_writes_codes_md_only_in_the_checkout(tp, capsys, monkeypatch):
+    monkeypatch.chdir(tp)
+    rc, _, _ = run(["report", "t.policy", "--out", "r"], capsys)
+    assert rc == 0 and (tp / "r" / "analysis.md").is_file() and not (tp / "docs").exists()
+
+
+@pytest.mark.parametrize("cmd", [["check"], ["diff", "{p}"]])
+def test_timeout_must_be_positive(tp, capsys, cmd):
+    with pytest.raises(SystemExit) as exc:
+        main([c.format(p=tp / "t.policy") for c in cmd] + [str(tp / "t.policy"), "--timeout-ms", "-5"])
+    assert exc.value.code == 2 and "milliseconds" in capsys.readouterr().err
+
+
+def test_help_texts_name_units_and_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    assert "milliseconds" in out and "--fail-on" in out and "default error" in out and "json/sarif" in out

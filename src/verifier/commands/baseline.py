@@ -15,7 +15,7 @@ from ..analysis import analyse
 from ..baseline import dump_baseline, load_baseline
 from ..diagnostics.render import render_text
 from ..exitcodes import INPUT_ERROR, OK
-from .common import load_or_report
+from .common import load_or_report, report_output_problem
 
 
 def register(sub) -> None:
@@ -31,6 +31,8 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else None
+    if out is not None and report_output_problem("-o", out):
+        return INPUT_ERROR
     if out is not None and out.exists() and not args.force:
         print(f"error: {out} exists; use --force to overwrite it", file=sys.stderr)
         return INPUT_ERROR
@@ -55,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    path = Path(os.path.realpath(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)

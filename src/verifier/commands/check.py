@@ -12,22 +12,26 @@ from ..diagnostics import SEVERITY_RANK
 from ..diagnostics.render import render_text
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from ..load import load_policy
-from .common import DEFAULT_PATHS, parse_readings
+from .common import DEFAULT_PATHS, parse_readings, positive_ms
 
 
 def register(sub) -> None:
     p = sub.add_parser("check", help="parse, check and analyse policy files")
     p.add_argument("paths", nargs="*", metavar="PATH", help="policy files or folders (default: policy/)")
-    p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
+    p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text",
+                   help="output format (default text; json/sarif: see docs/output-format.md)")
     p.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="language of text messages")
-    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error")
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
+                   help="exit 1 when a finding at or above this severity remains (default error)")
     p.add_argument("--reading", action="append", default=[], metavar="NAME=true|false",
                    help="fix an interpretation to one reading (repeatable; default: every reading)")
     p.add_argument("--baseline", metavar="FILE", help="accepted findings: fail only on new ones")
     p.add_argument("--expand", action="store_true",
                    help="text: list every member of a group of findings (overlaps, discretions, proven properties)")
     p.add_argument("--no-analysis", action="store_true", help="parse and check only")
-    p.add_argument("--timeout-ms", type=int, default=10_000, help="time limit per solver call")
+    p.add_argument("--timeout-ms", type=positive_ms, default=10_000, metavar="MS",
+                   help="time limit per solver call, in milliseconds (default 10000); an undecided "
+                        "question is reported as A411")
     p.set_defaults(run=run)
 
 

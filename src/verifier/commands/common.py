@@ -78,3 +78,16 @@ def report_output_problem(option: str, path, folder: bool = False, lang: str = "
                  hint=f"{option} takes {what} that can be written; nothing was done")
         print(render_text(d, {}, lang), file=sys.stderr)
     return bool(problem)
+
+
+def positive_ms(text: str) -> int:
+    """argparse type of ``--timeout-ms``: a whole number of milliseconds, at least 1."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a time in milliseconds, 1 or more (e.g. 10000)")
+    return value

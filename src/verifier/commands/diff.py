@@ -15,7 +15,7 @@ from ..diff import diff_policies
 from ..diff.render import FORMATS, render
 from ..diff.sources import DEFAULT_POLICY_DIR, SideError, merge_base, resolve_side
 from ..exitcodes import INPUT_ERROR
-from .common import load_or_report
+from .common import load_or_report, positive_ms, report_output_problem
 
 
 def register(sub) -> None:
@@ -31,7 +31,8 @@ def register(sub) -> None:
     p.add_argument("--no-findings", action="store_true", help="skip the findings comparison")
     p.add_argument("--max-cubes", type=int, default=4, help="bound on the condition terms listed per change")
     p.add_argument("--max-witnesses", type=int, default=2, help="example cases per change (at least 1)")
-    p.add_argument("--timeout-ms", type=int, default=10_000)
+    p.add_argument("--timeout-ms", type=positive_ms, default=10_000, metavar="MS",
+                   help="time limit per solver call, in milliseconds (default 10000)")
     p.add_argument("--rulings", action="store_true",
                    help="also give, per change, the verdicts both versions reach on a minimal partial "
                         "case (refuted -> proven, proven -> open, ...)")
@@ -39,6 +40,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.output and report_output_problem("-o", args.output):
+        return INPUT_ERROR
     sides = []
     try:
         old_spec = args.old or args.base or merge_base()
@@ -70,7 +73,9 @@ def _diff(args, old, new) -> int:
                          timeout_ms=args.timeout_ms, show_path=show, rulings=args.rulings)
     text = render(diff, args.format, args.lang)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return diff.exit_code()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..diagnostics.render import render_text
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
+from .common import report_output_problem
 from ..report.reports import (DEFAULT_OUT, DEFAULT_POLICY, DEFAULT_SOURCE, build_reports,
                               inputs_digest, stale_reports, stamp_fresh, write_reports,
                               write_stamp)
@@ -27,12 +28,16 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.check and report_output_problem("--out", args.out, folder=True):
+        return INPUT_ERROR
     paths = args.paths or [DEFAULT_POLICY]
+    # docs/codes.md is the project's own file: written only where it already exists (the
+    # checkout), never into whatever folder `verifier report` is run in
+    codes = None if args.no_codes or not Path("docs/codes.md").is_file() else "docs/codes.md"
     inputs = inputs_digest(paths, args.source)
     if args.check and not args.full and stamp_fresh(args.out, inputs):
         return OK
-    files, loaded = build_reports(paths, args.source, args.out,
-                                  None if args.no_codes else "docs/codes.md")
+    files, loaded = build_reports(paths, args.source, args.out, codes)
     if not loaded.ok:
         for d in loaded.diagnostics:
             print(render_text(d, loaded.sources), file=sys.stderr)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from ..load import load_policy
+from .common import report_output_problem
 
 DEFAULT_TESTS = ["tests/cases/"]
 DEFAULT_POLICY = ["policy/"]
@@ -31,13 +32,19 @@ def run(args: argparse.Namespace) -> int:
     from ..rulings import RulingEngine
     from ..rulings.policytests import TestResult, junit_xml, read_test_file, run_case, test_files
 
+    if args.junit and report_output_problem("--junit", args.junit):
+        return INPUT_ERROR
     files = test_files(args.paths or DEFAULT_TESTS)
     if not files:
         print("error: no test files found", file=sys.stderr)
         return INPUT_ERROR
     engines: dict[tuple, tuple] = {}
     results: list[TestResult] = []
-    for path in files:
+    progress = sys.stderr.isatty()
+    for number, path in enumerate(files, 1):
+        if progress:
+            sys.stderr.write(f"\r[{number}/{len(files)}] {path}\033[K")
+            sys.stderr.flush()
         policy_paths, cases, error = read_test_file(path)
         key = tuple(args.policy or policy_paths or DEFAULT_POLICY)
         if key not in engines:
@@ -53,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
             start = time.perf_counter()
             failures = run_case(engine, policy, path, name, node)
             results.append(TestResult(str(path), name, line, failures, time.perf_counter() - start))
+    if progress:
+        sys.stderr.write("\r\033[K")
     for r in results:
         if not r.passed:
             print(f"FAILED {r.file}:{r.line} {r.name}")
@@ -61,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
         elif args.verbose:
             print(f"passed {r.file}:{r.line} {r.name}")
     if args.junit:
-        Path(args.junit).write_text(junit_xml(results), encoding="utf-8")
+        junit = Path(args.junit)
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_text(junit_xml(results), encoding="utf-8")
     failed = sum(not r.passed for r in results)
     print(f"{len(results) - failed} passed, {failed} failed")
     return FINDINGS if failed else OK
