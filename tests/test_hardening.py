@@ -261,3 +261,38 @@ def test_help_texts_name_units_and_defaults(capsys):
         main(["check", "--help"])
     out = capsys.readouterr().out
     assert "milliseconds" in out and "--fail-on" in out and "default error" in out and "json/sarif" in out
+
+
+# ---------------------------------------------------------------- engine items 2, 4
+
+def test_priority_between_compatible_rules_is_not_a_cycle(tmp_path, capsys):
+    p = tmp_path / "t.policy"
+    p.write_text("document T\nfact a : bool\naction x\naction y\nrule R-1 if a then may x\n"
+                 "rule R-2 if may x then may y\npriority R-2 over R-1\n", encoding="utf-8")
+    rc, out, err = run(["check", p, "--no-analysis"], capsys)
+    assert rc == 0 and "V205" not in out + err
+    # an incompatible pair still is a cycle: must-not x depends on may x through the priority
+    p.write_text("document T\nfact a : bool\naction x\nrule R-1 if a then may x\n"
+                 "rule R-2 if may x then must not x\npriority R-2 over R-1\n", encoding="utf-8")
+    rc, out, err = run(["check", p, "--no-analysis"], capsys)
+    assert rc == 2 and "[V205]" in out + err
+
+
+def test_fixed_reading_is_reported_in_json(tmp_path, capsys):
+    p = tmp_path / "t.policy"
+    p.write_text("document T\nfact a : bool\naction x\ninterpretation I\n  true \"yes\"\n  false \"no\"\n"
+                 "rule R-1 if a and I then must x\nrule R-2 if a then must not x\n", encoding="utf-8")
+    rc, out, _ = run(["check", p, "--reading", "I=true", "--format", "json"], capsys)
+    data = json.loads(out)
+    assert data["readings"]["fixed"] == {"I": True} and data["readings"]["count"] == 1
+    conflict = next(f for f in data["findings"] if f["code"] == "A401")
+    assert conflict["readings"]["always"] is True
+
+
+def test_witness_is_the_least_case_when_a_fact_cannot_change_the_condition(tmp_path, capsys):
+    p = tmp_path / "t.policy"
+    p.write_text("document T\nfact a : bool\nfact b : bool\naction x\n"
+                 "rule R-1 if a or a and b then must x\nrule R-2 if b or not b then must x\n", encoding="utf-8")
+    rc, out, _ = run(["check", p, "--format", "json"], capsys)
+    overlap = next(f for f in json.loads(out)["findings"] if f["code"] == "A403")
+    assert overlap["witness"] == {"a": True, "b": False}

@@ -142,8 +142,9 @@ def forces(clauses, name: str, value: bool, fixed: dict) -> bool:
     value), leaves only ``name = value``: then every case of the summarised condition
     agreeing with ``fixed`` has it."""
     for clause in clauses:
-        if (name, value) in clause and all(
-                n == name or (n in fixed and fixed[n] != v) for n, v in clause):
+        if (name, value) in clause and all(   # (a tautology b or not b forces nothing)
+                (n, v) == (name, value) or (n != name and n in fixed and fixed[n] != v)
+                for n, v in clause):
             return True
     return False
 

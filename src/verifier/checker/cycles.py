@@ -17,8 +17,13 @@ def dependency_graph(policy: PolicySet) -> dict[str, set[str]]:
     for r in policy.rules.values():
         deps = names_in(r.condition) | (names_in(r.unless) if r.unless is not None else set())
         graph.setdefault(r.conclusion.target, set()).update(deps)
+    from ..evaluate.structure import incompatible
     for hi, lo in policy.prevails:
-        if hi in policy.rules and lo in policy.rules:
+        # a priority makes the weaker rule's outcome depend on the stronger rule's condition
+        # only when their conclusions are incompatible: otherwise it never defeats
+        # (docs/semantics.md), so it adds no dependency (issue 14: "x → x" was reported)
+        if hi in policy.rules and lo in policy.rules and \
+                incompatible(policy, policy.rules[hi].conclusion, policy.rules[lo].conclusion):
             h = policy.rules[hi]
             graph.setdefault(policy.rules[lo].conclusion.target, set()).update(
                 names_in(h.condition) | (names_in(h.unless) if h.unless is not None else set()))
