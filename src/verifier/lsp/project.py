@@ -76,6 +76,7 @@ class Project:
     def __init__(self):
         self._parsed: dict[str, FileState] = {}
         self._snapshots: dict[str, Snapshot] = {}
+        self._last_document: dict[str, Document] = {}     # path -> last document that parsed
 
     def parse(self, path: str, text: str | None) -> FileState:
         """One file's state: ``text`` if the editor has it open, else the disk's."""
@@ -97,6 +98,8 @@ class Project:
         state = FileState(path, source.original if source else "", doc, tuple(found), source,
                           tuple(tokenize(source.text)) if source else ())
         self._parsed[path] = state
+        if doc is not None:
+            self._last_document[path] = doc
         return state
 
     def snapshot(self, path: str, open_texts: dict[str, str]) -> Snapshot:
@@ -108,7 +111,8 @@ class Project:
         if previous is not None and previous.texts == {p: f.text for p, f in files.items()} \
                 and all(previous.files[p] is f for p, f in files.items()):
             return previous
-        snap = _check(folder, files)
+        fallback = {p: self._last_document.get(p) for p in files}
+        snap = _check(folder, files, fallback)
         self._snapshots[folder] = snap
         return snap
 
@@ -117,8 +121,10 @@ class Project:
         self._parsed.pop(path, None)
 
 
-def _check(folder: str, files: dict[str, FileState]) -> Snapshot:
-    """Check the parsed files together, as ``load_policy`` does."""
+def _check(folder: str, files: dict[str, FileState], fallback: dict) -> Snapshot:
+    """Check the parsed files together, as ``load_policy`` does. The index takes a file's
+    last document that parsed when its text no longer yields one (a stray NUL byte), so
+    hover still knows the names."""
     diagnostics = [d for f in files.values() for d in f.diagnostics]
     documents = [f.document for f in files.values() if f.document is not None]
     policy = None
@@ -126,5 +132,7 @@ def _check(folder: str, files: dict[str, FileState]) -> Snapshot:
         checked, found = check(documents)
         diagnostics.extend(found)
         policy = None if has_errors(diagnostics) else checked
-    index = build_index(documents, {p: list(f.tokens) for p, f in files.items()})
+    known = [f.document or fallback.get(p) for p, f in files.items()]
+    index = build_index([d for d in known if d is not None],
+                        {p: list(f.tokens) for p, f in files.items()})
     return Snapshot(folder, files, policy, tuple(sorted(diagnostics, key=Diagnostic.sort_key)), index)
