@@ -40,3 +40,5 @@ if __name__ == "__main__":
     for name, arg, expected in cases():
         expected.write_text(render(arg), encoding="utf-8")
         print("wrote", expected.relative_to(GOLDEN), file=sys.stderr)
+    import golden_groups                    # the grouped text report (tests/test_analysis_groups.py)
+    golden_groups.regen()

@@ -1,4 +1,4 @@
-"""What ``verifier report`` writes: reports/*.md from policy/, and docs/codes.md."""
+"""What ``verifier report`` writes: reports/*.md and reports/html/ from policy/, and docs/codes.md."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +15,7 @@ from ..overview.render import coverage_markdown, glossary_markdown
 from .analysis_md import analysis_markdown
 from .base import prepare
 from .codes_doc import CODES_DOC, codes_markdown
+from .html import html_pages
 
 DEFAULT_POLICY = "policy"
 DEFAULT_SOURCE = Path("policy/source/clauses.md")
@@ -43,6 +44,7 @@ def build_reports(paths=(DEFAULT_POLICY,), source: Optional[Path] = DEFAULT_SOUR
     files[f"{out}/analysis.md"] = analysis_markdown(ri, cov)
     files[f"{out}/glossary.md"] = glossary_markdown(glossary(policy))
     files[f"{out}/coverage.md"] = coverage_markdown(cov)
+    files.update({f"{out}/html/{path}": text for path, text in html_pages(ri).items()})
     return files, loaded
 
 

@@ -102,6 +102,9 @@ def compact_lines(ri: ReportInput, f, lang: str = "both", colour: bool = False) 
         lines.append(f"    about: {', '.join(dict.fromkeys(about))}")
     if f.witness is not None:
         lines.append(f"    witness: {witness_inline(ri, f)}")
+    detail = dict(f.args).get("detail")
+    if detail and f.code == "A414":
+        lines.append(f"    same facts, two readings: {detail}")
     lines.append(f"    readings: {ri.readings_text(f)}")
     return lines
 
