@@ -16,8 +16,9 @@ from ..diagnostics import Diagnostic, diag, has_errors
 from ..load import POLICY_SUFFIX, Loaded
 from ..model import PolicySet
 from ..model.nodes import Document, Span
-from ..syntax import parse_bytes, parse_text
+from ..syntax import parse_bytes
 from ..syntax.source import Source
+from .incremental import parse_editing
 from .index import Index, build_index
 from .tokens import Token, tokenize
 
@@ -94,7 +95,7 @@ class Project:
         else:
             if cached is not None and cached.text == text:
                 return cached
-            doc, found, source = parse_text(text, path)
+            doc, found, source = parse_editing(text, path)
         state = FileState(path, source.original if source else "", doc, tuple(found), source,
                           tuple(tokenize(source.text)) if source else ())
         self._parsed[path] = state
