@@ -140,7 +140,7 @@ def layout(g: DecisionGraph) -> tuple[dict, dict, float, float]:
     for comp in graph.C:
         sug = SugiyamaLayout(comp)
         sug.route_edge = route_with_lines
-        sug.xspace, sug.yspace = 24, 50
+        sug.xspace, sug.yspace = 24, 70
         sug.init_all()
         sug.draw()
         cv = list(comp.sV)
@@ -166,7 +166,14 @@ def graph_svg(g: DecisionGraph, link=lambda kind, label: None) -> str:
            f'viewBox="0 0 {width:.0f} {height:.0f}" data-target="{html.escape(g.target)}">',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
-    for (a, b, kind), pts in paths.items():
+    for a, b, kind in g.edges:                 # in insertion order (grandalf's sets are not)
+        pts = paths[(a, b, kind)]
+        if kind == "prevails":                 # an arc above the rank, so it passes no node
+            (x1, y1), (x2, y2) = pts[0], pts[-1]
+            lift = 14 + abs(x2 - x1) / 6
+            out.append(f'<path class="edge {kind}" d="M{x1:.1f},{y1 - 13:.1f} Q{(x1 + x2) / 2:.1f},'
+                       f'{min(y1, y2) - 13 - lift:.1f} {x2:.1f},{y2 - 13:.1f}" marker-end="url(#arrow)"/>')
+            continue
         d = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
         out.append(f'<polyline class="edge {kind}" points="{d}" marker-end="url(#arrow)"/>')
     for nid, (kind, label) in g.nodes.items():
