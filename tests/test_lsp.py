@@ -351,3 +351,41 @@ def test_the_bundled_policy_folder(lsp):
     assert any(r.uri.endswith("jl.policy") for r in refs) or len(refs) > 3
     lsp.call(lsp.client.text_document_did_close,
              t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(uri)))
+
+
+# ---------------------------------------------------------------- pieces without a server
+
+def test_the_lexer_splits_names_at_keywords_as_the_parser_does():
+    from verifier.lsp.tokens import tokenize
+    words = [(x.kind, x.text) for x in tokenize('如果 市级以上表彰 并且 「市级以上表彰」 or RC-C0 # 注释 并且\n"a 并且 b"')]
+    assert words == [("keyword", "如果"), ("name", "市级"), ("keyword", "以上"), ("name", "表彰"),
+                     ("keyword", "并且"), ("qname", "「市级以上表彰」"), ("keyword", "or"),
+                     ("id", "RC-C0"), ("comment", "# 注释 并且"), ("string", '"a 并且 b"')]
+
+
+def test_the_vscode_grammar_is_generated_and_covers_both_keyword_sets():
+    import json
+    from verifier.lsp.textmate import render
+    from verifier.syntax.keywords import keywords
+    path = ROOT / "editors" / "vscode" / "syntaxes" / "policy.tmLanguage.json"
+    assert path.read_text(encoding="utf-8") == render(), \
+        "regenerate: python -m verifier.lsp.textmate > editors/vscode/syntaxes/policy.tmLanguage.json"
+    text = json.dumps(json.loads(render()), ensure_ascii=False)
+    for pair in keywords().values():
+        for word in (pair["zh"], pair["en"]):
+            assert word.replace("-", "\\\\-") in text or word in text, word
+    package = json.loads((ROOT / "editors" / "vscode" / "package.json").read_text(encoding="utf-8"))
+    assert package["contributes"]["grammars"][0]["path"] == "./syntaxes/policy.tmLanguage.json"
+
+
+def test_parsing_while_typing_gives_what_parse_text_gives():
+    from verifier.lsp.incremental import parse_editing
+    from verifier.syntax import parse_text
+    text = A_POLICY
+    parse_editing(text, "a.policy")
+    for variant in (text.replace("违纪 并且", "违纪x 并且"), text.replace("如果 违纪", "如果\n违纪"),
+                    "\n" + text, text.replace("那么 不得", "那么"), text.replace("「市级以上表彰」 :", "市级以上表彰 :")):
+        want, got = parse_text(variant, "a.policy"), parse_editing(variant, "a.policy")
+        assert got[0] == want[0] and got[1] == want[1]
+        if want[0] is not None:
+            assert [x.span for x in got[0].items] == [x.span for x in want[0].items]
