@@ -17,13 +17,13 @@ from typing import Optional
 from ..evaluate import Atom, Evaluator, outcome_atoms
 from ..logic import EngineSolver, compile_policy, conj, disj, neg
 from ..logic.diff_slice import Slice
-from ..model.nodes import DECIDE, MAY, MUST, TERM
+from ..model.nodes import DECIDE, MAY, MUST, TERM, EnumType, IntType
 from ..model.policy import PolicySet
 from .cones import Cones
 from .findings import Finding
 from .relevance import witness_cone
 from .substitute import fix_interpretation
-from .witness import WitnessError, minimise
+from .witness import WitnessError
 
 
 def atom_cone(cones: Cones, a: Atom) -> frozenset:
@@ -44,6 +44,7 @@ class Sensitivity:
         self.policy, self.chosen, self.timeout_ms = policy, dict(chosen), timeout_ms
         self.cones = Cones(policy)
         self.atoms = outcome_atoms(policy)
+        self.components = self.cones.assumption_components()
         self.unknown: list[tuple[str, str]] = []     # (question, reason)
 
     def run(self) -> list[Finding]:
@@ -98,7 +99,7 @@ class Sensitivity:
             if r.refuted:
                 changed.append(a)
                 if first is None:
-                    first = self._witness(s, m, cond, r, name, a)
+                    first = self._witness(s, r, name, a)
         return changed, first
 
     def _pair_differs(self, case: dict, readings: dict, name: str, a: Atom) -> bool:
@@ -106,6 +107,31 @@ class Sensitivity:
         two values (the plain evaluator on the original policy)."""
         evs = [Evaluator(self.policy, case, {**readings, name: v}, validate=False) for v in (True, False)]
         return all(ev.admissible() for ev in evs) and evs[0].atom(a) != evs[1].atom(a)
+
+    def _shrink(self, case: dict, readings: dict, name: str, a: Atom) -> dict:
+        """Greedily move the facts of the atom's relevant set to their neutral default
+        (facts in name order) while the pair still tells the readings apart — plain
+        evaluator only; the result is subset-minimal w.r.t. single resets."""
+        defaults = {n: _default(f.type) for n, f in self.policy.facts.items()}
+        for n in sorted(self._relevant(a)):
+            if n in case and case[n] != defaults[n]:
+                trial = {**case, n: defaults[n]}
+                if self._pair_differs(trial, readings, name, a):
+                    case = trial
+                elif isinstance(case[n], int) and not isinstance(case[n], bool):
+                    case = self._closer(case, readings, name, a, n, defaults[n])
+        return case
+
+    def _closer(self, case: dict, readings: dict, name: str, a: Atom, n: str, neutral: int) -> dict:
+        """Integer fact ``n`` moved as close to ``neutral`` as bisection finds (evaluator)."""
+        good, bad = case[n], neutral                   # good passes, bad does not
+        while abs(good - bad) > 1:
+            mid = (good + bad) // 2
+            if self._pair_differs({**case, n: mid}, readings, name, a):
+                good = mid
+            else:
+                bad = mid
+        return {**case, n: good}
 
     def _quiet_readings(self, case: dict, readings: dict, name: str, a: Atom) -> dict:
         """The other interpretations set false wherever the pair still differs on ``a``."""
@@ -119,7 +145,7 @@ class Sensitivity:
     def _relevant(self, a: Atom) -> set:
         """The atom's cone and the facts assumptions link to it."""
         cone = atom_cone(self.cones, a)
-        comps = self.cones.assumption_components()
+        comps = self.components
         return set(cone).union(*(comps.get(n, ()) for n in cone))
 
     def _slice(self, atoms: list[Atom]) -> PolicySet:
@@ -128,15 +154,12 @@ class Sensitivity:
         slicer = Slice(self.policy)
         return slicer.policy(slicer.closure(atoms))
 
-    def _witness(self, s, m, cond, r, name: str, a: Atom):
-        """The least case telling the readings apart on ``a``, replayed on the original
-        policy under both readings: (case, other readings, (value if true, if false), cone)."""
-        def holds(ev):
-            return ev.atom(m.old_atom(a)) != ev.atom(m.new_atom(a))
-        start = s.enc.case_from_model(r.model)
-        saved, s.reading = s.reading, {**start[1], **self.chosen}   # the model's reading, held
-        case, readings = minimise(s, cond, start, holds=holds)
-        s.reading = saved
+    def _witness(self, s, r, name: str, a: Atom):
+        """A case telling the readings apart on ``a`` (the solver's, shrunk towards the
+        neutral defaults), replayed on the original policy under both readings: (case, other readings, (value if true, if false), cone)."""
+        case, readings = s.enc.case_from_model(r.model)
+        case = self._shrink({f: case[f] for f in self.policy.facts},
+                            {i: readings.get(i, False) for i in self.policy.interpretations if i != name}, name, a)
         case = {f: case[f] for f in self.policy.facts}
         readings = {i: readings.get(i, False) for i in self.policy.interpretations if i != name}
         readings = self._quiet_readings(case, readings, name, a)
@@ -148,8 +171,17 @@ class Sensitivity:
             values.append(ev.atom(a))
         if values[0] == values[1]:
             raise WitnessError(f"A414 {name} {a}: the witness pair does not tell the readings apart")
-        cone = tuple(n for n in case if n in self._relevant(a))
+        relevant = self._relevant(a)
+        cone = tuple(n for n in case if n in relevant)
         return case, readings, tuple(values), cone
+
+
+def _default(t):
+    if isinstance(t, EnumType):
+        return t.labels[0]
+    if isinstance(t, IntType):
+        return min(max(0, t.lo), t.hi)
+    return False
 
 
 def _tf(v: bool) -> str:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from ..evaluate import Evaluator
+from ..logic import neg
 from ..logic.analysis_vacuity import RuleDropProver
 from ..model.nodes import (And, AtLeast, BoolLit, Compare, Deontic, Implies, Is, Not, Or, Ref,
                            leaves)
@@ -59,23 +61,28 @@ def atom_text(node) -> str:
     return print_expr(node, "zh")
 
 
-def vacuous_atoms(analyser, prop, readings) -> list[str]:
-    """The atom occurrences of ``prop`` whose value does not matter under every reading
-    of ``readings`` (partial readings where the property was proven)."""
-    out = []
+def vacuous_atoms(analyser, prop, refuted=()) -> list[str]:
+    """The atom occurrences of ``prop`` whose value does not matter in every reading
+    where the property was proven (every consistent reading outside ``refuted``, the
+    partial readings where it was refuted). One solver call per occurrence at most: a
+    counterexample found for one occurrence is tried (plain evaluator) on the others
+    first."""
+    out, cases = [], []
+    s = analyser.s
+    s.reading = dict(analyser.chosen)
     for path, node, positive in occurrences(prop.expr):
         strongest = replace_at(prop.expr, path, BoolLit(not positive))
-        claim = analyser.enc.expr(strongest)
-        if all(_proven(analyser, claim, combo) for combo in readings):
-            text = atom_text(node)
-            if text not in out:
-                out.append(text)
+        if any(not ev.expr(strongest) for ev in cases):
+            continue
+        with s.scope(neg(analyser.enc.expr(strongest))):
+            s.exclude_readings(refuted)
+            r = s.check(core=False)
+        if r.refuted:
+            case, reading = analyser.enc.case_from_model(r.model)
+            cases.append(Evaluator(analyser.policy, case, reading, validate=False))
+        elif r.proven and atom_text(node) not in out:
+            out.append(atom_text(node))
     return out
-
-
-def _proven(analyser, claim, combo) -> bool:
-    analyser.s.reading = dict(combo)
-    return analyser.s.prove(claim).proven
 
 
 def cited_rules(policy, prop) -> tuple[str, ...]:
@@ -101,7 +108,9 @@ def vacuity_findings(analyser, proven: list[Finding], timeout_ms: int) -> list[F
     for f in proven:
         prop = analyser.policy.properties[f.subject]
         reasons, reasons_zh = [], []
-        atoms = vacuous_atoms(analyser, prop, f.readings)
+        refuted = [r for g in analyser.findings if g.code == "A409" and g.subject == f.subject
+                   for r in g.readings]
+        atoms = vacuous_atoms(analyser, prop, refuted)
         if atoms:
             reasons.append(f"{', '.join(atoms)} does not matter (the property holds with it replaced "
                            f"by the value that makes it strongest)")
