@@ -8,11 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..diagnostics import SEVERITY_RANK
-from ..diagnostics.render import render_text
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
-from ..load import load_policy
-from .common import DEFAULT_PATHS, parse_readings, positive_ms
+
+# The stages are imported inside the functions that use them: a run answered from the
+# result cache (verifier.cache) then never imports the parser, the model or z3.
+POLICY_DEFAULT = ["policy/"]          # = commands.common.DEFAULT_PATHS (not imported here)
+
+
+def _positive_ms(text: str) -> int:
+    from .common import positive_ms
+    return positive_ms(text)
 
 
 def register(sub) -> None:
@@ -29,13 +34,26 @@ def register(sub) -> None:
     p.add_argument("--expand", action="store_true",
                    help="text: list every member of a group of findings (overlaps, discretions, proven properties)")
     p.add_argument("--no-analysis", action="store_true", help="parse and check only")
-    p.add_argument("--timeout-ms", type=positive_ms, default=10_000, metavar="MS",
+    p.add_argument("--no-cache", action="store_true",
+                   help="do not use or fill the result cache (see verifier.cache; also VERIFIER_NO_CACHE=1)")
+    p.add_argument("--timeout-ms", type=_positive_ms, default=10_000, metavar="MS",
                    help="time limit per solver call, in milliseconds (default 10000); an undecided "
                         "question is reported as A411")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    """``check``, memoised on its inputs (verifier.cache; --no-cache bypasses it)."""
+    from ..cache import memoised
+    options = {k: v for k, v in sorted(vars(args).items()) if k != "run"}
+    files = {"policies": args.paths or POLICY_DEFAULT, "extra": [args.baseline]}
+    return memoised("check", options, files, lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..diagnostics.render import render_text
+    from ..load import load_policy
+    from .common import DEFAULT_PATHS, parse_readings
     loaded = load_policy(args.paths or DEFAULT_PATHS)
     if not loaded.ok or args.no_analysis:
         return _report_front_end(loaded, args)
@@ -79,12 +97,14 @@ def _render(args, result, findings, loaded) -> str:
 
 
 def _exit_code(fail_on: str, items) -> int:
+    from ..diagnostics import SEVERITY_RANK
     threshold = SEVERITY_RANK[fail_on]
     return FINDINGS if any(SEVERITY_RANK[x.severity] >= threshold for x in items) else OK
 
 
 def _report_front_end(loaded, args) -> int:
     """Diagnostics only (the input did not load, or --no-analysis)."""
+    from ..diagnostics.render import render_text
     if args.format == "text":
         colour = sys.stdout.isatty()
         for d in sorted(loaded.diagnostics, key=lambda d: d.sort_key()):
