@@ -34,7 +34,7 @@ def proofs():
 
 
 def test_every_verdict_is_certified_by_both_solvers(proofs):
-    assert len(proofs) > 20
+    assert len(proofs) >= 20
     for v, _ in proofs:
         assert v.proof.z3 == UNSAT and v.proof.cvc5 == UNSAT, v
 

@@ -387,7 +387,9 @@ def test_cli_case_formats_certificates_and_determinism(tmp_path):
                            capture_output=True, text=True)
     assert check.returncode == 0 and check.stdout.count(": unsat") == len(files)
     en = case("--lang", "en")
-    assert "[PROVEN] must not 容错" in en.stdout and "T-1「有违纪情形的,不予容错。」" in en.stdout
+    assert "容错               must not" in en.stdout
+    asked = case("--lang", "en", "--ask", "must not 容错")
+    assert "must not 容错  PROVEN" in asked.stdout and "T-1「有违纪情形的,不予容错。」" in asked.stdout
     data = json.loads(case("--format", "json").stdout)
     assert {v["outcome_en"]: v["status"] for v in data["verdicts"]}["must not 容错"] == PROVEN
 

@@ -94,6 +94,8 @@ def results_problem(output: Path) -> str | None:
         record = json.loads(first)
     except ValueError:
         record = None
+        if not first.endswith(b"\n") and first.startswith((b'{"diagnostics": [', b'{"id": ', b'{"key": ')):
+            return None             # one record torn by a crash mid-write: resumed (and cut)
     if not isinstance(record, dict) or not RESULT_KEYS <= set(record):
         return ("it is not a results file of `verifier case` (its first line is not a "
                 "{\"key\": …, \"status\": …} record); give a new file name")

@@ -107,7 +107,7 @@ def run_case(engine, policy, path: Path, name: str, node: Node) -> list[str]:
     ruling = engine.rule(case, only=set(wanted.values()))
     if not ruling.admissible:
         return [f"[{d.code}] {d.message()} — {d.hint}" for d in ruling.diagnostics]
-    failures += [f"[{d.code}] {d.message()}" for d in ruling.diagnostics]
+    failures += [f"[{d.code}] {d.message()}" for d in ruling.diagnostics if d.is_error]
     for text, o in sorted(wanted.items()):
         got = ruling.get(o)
         if text in expect and got.status != str(expect[text]):

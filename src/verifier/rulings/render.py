@@ -329,7 +329,8 @@ def ruling_lines(ruling: Ruling, policy, lang: str = "zh", explain_all: bool = F
     if case.description:
         out.append(case.description.strip())
     facts = ("; " if lang == "en" else ";").join(f"{n} = {_value(v, lang)}" for n, v in case.facts)
-    out.append(f"{L['facts']}:{facts or L['none']}")
+    colon = ":" if lang == "zh" else ": "
+    out.append(f"{L['facts']}{colon}{facts or L['none']}")
     given = dict(case.readings)
     open_n = len(set(policy.interpretations) - set(given))
     if given:
@@ -382,8 +383,8 @@ def render_markdown(ruling: Ruling, policy, lang: str = "zh", cert_dir: str | No
     certs = sorted({v.proof.certificate for o in ruling.outcomes for v in o.verdicts
                     if v.proof and v.proof.certificate})
     if certs:
-        out += ["", f"## {LABELS[lang]['recheck']}", "", "```sh", f"python -m verifier.certificates {folder}/*.smt2",
-                "```"]
+        out += ["", f"## {LABELS[lang]['recheck']}", ""] + [f"- `{h}`" for h in certs]
+        out += ["", "```sh", f"python -m verifier.certificates {folder}/*.smt2", "```"]
     return "\n".join(out) + "\n"
 
 
@@ -456,7 +457,7 @@ def summary_lines(ruling: Ruling, policy, lang: str, questions: list, goal: list
         depends_on = sorted({n for o in outcomes for n in o.depends_on})
         clauses = list(dict.fromkeys(c for o in outcomes for c in _row_clauses(o, policy)))
         rows.append((name, word, ", ".join(depends_on) or "—", ", ".join(clauses[:6]) or "—"))
-        detail += [o for o in outcomes if kind == "decision" or _worth_detail(o, lang)]
+        detail += [o for o in outcomes if kind == "decision" or explain_all and _worth_detail(o, lang)]
     widths = [max(_width(r[i]) for r in rows) for i in range(3)]
     out = [f"{L['bottom']}:"]
     out += ["  " + "  ".join(_pad(c, widths[i]) if i < 3 else c for i, c in enumerate(r)).rstrip() for r in rows]

@@ -62,7 +62,7 @@ def sentence(e, policy, lang: str = "zh") -> str:
         parts = ("、" if lang == "zh" else ", ").join(_wrap(o, policy, lang) for o in e.operands)
         return f"下列至少 {e.k} 项:{parts}" if lang == "zh" else f"at least {e.k} of: {parts}"
     if isinstance(e, Deontic):
-        return outcome_text((e.modality, e.action, None), lang)
+        return f"「{outcome_text((e.modality, e.action, None), lang)}」"
     return str(e)
 
 
