@@ -60,7 +60,8 @@ class Investigator:
         table = self.engine._table(fixed)
         return tuple(table[o] for o in outcomes)
 
-    def rank(self, case, readings, outcomes, limit: int | None = 5, reasons: bool = True) -> list[Question]:
+    def rank(self, case, readings, outcomes, limit: int | None = 5, reasons: bool = True,
+             skip: frozenset = frozenset()) -> list[Question]:
         """The facts worth asking, most decisive first, over the readings where some outcome
         is OPEN; each with the verdicts its answers lead to (under the first such reading)."""
         facts = tuple(case.facts)
@@ -68,6 +69,8 @@ class Investigator:
         now = [(r, s) for r, s in now if s is not None and OPEN in s]
         scored = []
         for name in self.candidates(case, outcomes):
+            if name in skip:
+                continue
             decisive = changes = 0
             answers = []
             for i, (reading, before) in enumerate(now):
@@ -83,7 +86,7 @@ class Investigator:
                 scored.append(((-decisive, -changes, self.order[name]), name, answers))
         scored.sort()
         if not scored:
-            return self._fallback(case, [r for r, _ in now], outcomes)
+            return [q for q in self._fallback(case, [r for r, _ in now], outcomes) if q.fact not in skip]
         chosen = scored if limit is None else scored[:limit]
         return [Question(name, tuple(self._answer(case, name, v, after, r, outcomes, reasons)
                                      for v, after, r in answers), -key[0])

@@ -106,7 +106,8 @@ LABELS = {
            "quoted": "所引条款原文", "facts": "已知事实", "readings": "解释", "fixed": "已指定",
            "open_readings": "{n} 项解释未指定;只列出改变结论的解释",
            "because": "理由", "known": "已知", "rule": "规定", "outranks": "依优先级「{p}」({c}),它胜过同样适用的 {r}",
-           "not_applied": "另有 {n} 条规则在本案中不适用(--explain-all 列出)", "not_applied_list": "不适用的规则",
+           "not_applied": "另有 {n} 条规则在本案中不适用(--explain-all 列出)",
+           "none_apply": "能得出这一结果的 {n} 条规则在本案中均不适用(--explain-all 列出)", "not_applied_list": "不适用的规则",
            "by_definition": "文本没有任何条款得出这一结果", "cert": "证书", "open": "已知事实不足以判定。应先查明(最具决定性者在前):",
            "still_open": "仍未定", "no_question": "没有单个事实能改变结论;需同时查明:", "impossible": "",
            "maker": "由 {m} 裁量决定", "no_maker": "文本允许但未指定决定者", "silent_text": "文本既未允许也未禁止",
@@ -121,6 +122,7 @@ LABELS = {
            "because": "because", "known": "known", "rule": "provides",
            "outranks": "by the priority 「{p}」 ({c}) it outranks {r}, which also applies",
            "not_applied": "{n} more rules did not apply (--explain-all lists them)",
+           "none_apply": "none of the {n} rules that could lead to it applies (--explain-all lists them)",
            "not_applied_list": "rules that did not apply", "by_definition": "no clause of the text leads to it",
            "cert": "certificate", "open": "The known facts do not decide it. Find out first (most decisive first):",
            "still_open": "still open", "no_question": "no single fact changes it; find out together:",
@@ -242,7 +244,9 @@ def _proof_lines(v: Verdict, policy, lang: str, explain_all: bool, cited: list) 
             cited += list(p.meta.cites)
             lines.append(L["outranks"].format(p=f"{p.higher} > {p.lower}", c=", ".join(p.meta.cites),
                                               r=", ".join(losers)))
-        if reasons.inapplicable and not explain_all:
+        if not reasons.deciding and v.status == REFUTED:
+            lines.append(L["none_apply"].format(n=len(reasons.inapplicable)))
+        elif reasons.inapplicable and not explain_all:
             lines.append(L["not_applied"].format(n=len(reasons.inapplicable)))
     if not prem:
         lines.append(L["by_definition"])
