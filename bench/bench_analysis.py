@@ -3,6 +3,7 @@
     python bench/bench_analysis.py                 # sizes 100 1000 5000 + truth table
     python bench/bench_analysis.py --sizes 100 1000 --no-truth-table
     python bench/bench_analysis.py --one 1000      # one size in this process (used internally)
+    python bench/bench_analysis.py --check 7       # `verifier check policy/`: cold and warm (cache)
 
 Each size runs in a fresh subprocess so peak memory (ru_maxrss: Python + Z3) is its own.
 The truth-table baseline enumerates every case of a 20-boolean-fact, 100-rule policy
@@ -97,14 +98,45 @@ def compare(sample_bits: int | None) -> dict:
             "extrapolated": n < total, "speedup": round(tt / smt, 1)}
 
 
+def check_runs(runs: int) -> dict:
+    """`verifier check policy/` (text) in fresh processes: cold (VERIFIER_NO_CACHE=1: parse,
+    check, every analysis incl. A412-A415) and warm (the result cache in a fresh folder,
+    filled by one run first); median wall seconds, and the analysis phases in-process."""
+    import statistics
+    import tempfile
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": os.path.join(root, "src")}
+
+    def wall(extra: dict) -> float:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "verifier", "check", "policy/"], cwd=root,
+                       stdout=subprocess.DEVNULL, env={**env, **extra}, check=False)
+        return time.perf_counter() - t0
+    cold = [wall({"VERIFIER_NO_CACHE": "1"}) for _ in range(runs)]
+    with tempfile.TemporaryDirectory() as cache:
+        wall({"VERIFIER_CACHE_DIR": cache})
+        warm = [wall({"VERIFIER_CACHE_DIR": cache}) for _ in range(runs)]
+    from verifier.load import load_policy
+    a = analyse(load_policy([os.path.join(root, "policy")]).policy)
+    return {"cold_median_s": round(statistics.median(cold), 3), "warm_median_s": round(statistics.median(warm), 3),
+            "cold": [round(x, 2) for x in cold], "warm": [round(x, 3) for x in warm],
+            "findings": len(a.findings), "solver_calls": a.queries,
+            "phases": {name: [round(sec, 3), calls] for name, sec, calls in a.phases}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--check", type=int, metavar="RUNS",
+                    help="time `verifier check policy/` cold and warm (RUNS fresh processes each)")
     ap.add_argument("--sizes", type=int, nargs="*", default=[100, 1000, 5000])
     ap.add_argument("--one", type=int)
     ap.add_argument("--no-truth-table", action="store_true")
     ap.add_argument("--sample", type=int, default=None,
                     help="time only the first 2^SAMPLE cases of the truth table and scale")
     args = ap.parse_args()
+    if args.check:
+        print(json.dumps(check_runs(args.check), ensure_ascii=False, indent=1))
+        return
     if args.one:
         print(json.dumps(one(args.one)))
         return
