@@ -181,8 +181,8 @@ class _Builder:
     def _scalar(self, node):
         try:
             value = self.loader.construct_object(node, deep=True)
-        except (ValueError, TypeError, OverflowError) as exc:
-            self._fail(node, f"{_tag(node)} {node.value!r:.40}: {exc}"[:200])
+        except Exception as exc:        # PyYAML's constructors raise many kinds on bad scalars
+            self._fail(node, f"{_tag(node)} {node.value!r:.40} is not a valid value ({type(exc).__name__})")
         if not isinstance(value, _SCALARS):
             self._fail(node, f"{_tag(node)} values ({type(value).__name__}) are not allowed in a case; "
                              "write true/false, an integer or a label")
