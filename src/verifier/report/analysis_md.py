@@ -1,7 +1,7 @@
 """reports/analysis.md: the analysis of the policy set for readers, in Chinese with English glosses."""
 from __future__ import annotations
 
-from ..analysis.groups import tally_properties
+from ..analysis.groups import TIER_TITLES, TIERS, group_findings, tally_properties
 from ..diagnostics.codes import lookup
 from ..model import nodes as m
 from ..printer import print_expr
@@ -59,21 +59,40 @@ def _diagnostics(ri: ReportInput) -> list[str]:
 
 
 def _findings(ri: ReportInput) -> list[str]:
+    """The findings in the drafter's order: act on, review, the rest; groups of overlaps
+    (and of discretions) as one entry with a table of their members."""
     shown = [f for f in ri.findings if f.code != "A410"]
     lines = ["## 发现 / Findings", ""]
     if not shown:
         return lines + ["没有发现问题。 / No findings.", ""]
-    code = None
-    number = 0
-    quoted: set[str] = set()
-    for f in shown:
-        if f.code != code:
-            code = f.code
-            n = sum(1 for g in shown if g.code == code)
-            lines += [f"### {code} {ZH_TITLES.get(code, '')} / {lookup(code).name} ({n})", ""]
-        number += 1
-        lines += _finding(ri, f, number, quoted)
+    groups = group_findings(shown, ri.policy)
+    number, quoted = 0, set()
+    for tier in TIERS:
+        mine = [g for g in groups if g.tier == tier]
+        if not mine:
+            continue
+        en, zh = TIER_TITLES[tier]
+        lines += [f"### {zh} / {en} ({sum(len(g.members) for g in mine)})", ""]
+        for g in mine:
+            number += 1
+            lines += _finding(ri, g.first, number, quoted) if len(g.members) == 1 else _group(ri, g, number)
     return lines
+
+
+def _group(ri: ReportInput, g, number: int) -> list[str]:
+    """A group: what it shares, one member's story as an example, every member in a table."""
+    title = {"A403": f"结论同为「{g.about}」的重叠 / overlaps concluding {g.about}",
+             "A402": f"由优先关系 {g.about} 解决的重叠 / overlaps resolved by {g.about}"}.get(
+        g.code, f"{ZH_TITLES.get(g.code, '')} / {lookup(g.code).name}")
+    lines = [f"#### {number}. {g.code} {title} ({len(g.members)})", "",
+             f"例 / e.g.: {story_zh(ri, g.first)}", ""]
+    rows = []
+    for f in g.members:
+        shown, _ = ri.witness_split(f)
+        witness = ", ".join(f"{n} = {value_text(v)}" for n, v in shown) if f.witness is not None else ""
+        rows.append([" × ".join(f.rule_ids) or f.subject or "", ", ".join(ri.clauses_of(f, related=False)),
+                     witness or "—", ri.readings_text(f)])
+    return lines + table(["rules / subject", "clauses", "见证 / witness", "readings"], rows) + [""]
 
 
 def _finding(ri: ReportInput, f, number: int, quoted: set) -> list[str]:
