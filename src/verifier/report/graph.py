@@ -1,5 +1,5 @@
 """Decision graphs: facts → terms → rules → alternatives of one decision or action, with
-priority edges and discretions, laid out by grandalf (Sugiyama) and drawn as SVG.
+priority declarations (stronger rules → declaration → weaker rules) and discretions, laid out by grandalf (Sugiyama) and drawn as SVG.
 
 ``decision_graph(policy, target)`` builds the nodes and edges (plain data);
 ``graph_svg(graph, link)`` lays them out and returns an SVG string in which every node
@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from ..evaluate import Atom, index
 from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, TERM, Deontic, Is, Ref, leaves
 
-FACT, TERM_NODE, RULE, OUTCOME, DISCRETION = "fact", "term", "rule", "outcome", "discretion"
+FACT, TERM_NODE, RULE, OUTCOME, DISCRETION, PRIORITY = ("fact", "term", "rule", "outcome", "discretion",
+                                                         "priority")
 _MODAL = {MUST: "应当", MAY: "可以", MUST_NOT: "不得"}
 
 
 @dataclass
 class DecisionGraph:
     """Nodes ``{id: (kind, label)}`` in insertion order; edges (source, target, kind)
-    with kind ``reads`` / ``unless`` / ``concludes`` / ``prevails`` / ``discretion``."""
+    with kind ``reads`` / ``unless`` / ``concludes`` / ``prevails`` (stronger rule →
+    priority declaration) / ``outranks`` (declaration → weaker rule) / ``discretion``."""
 
     target: str
     nodes: dict = field(default_factory=dict)
@@ -72,9 +74,7 @@ def decision_graph(policy, target: str) -> DecisionGraph:
         r = policy.rules[rid]
         _inputs(policy, g, r.condition, f"rule:{rid}", "reads", set())
         _inputs(policy, g, r.unless, f"rule:{rid}", "unless", set())
-    for h, low in sorted(policy.prevails):
-        if h in rules and low in rules and h in ix.defeaters.get(low, ()):
-            g.edge(f"rule:{h}", f"rule:{low}", "prevails")
+    _priorities(policy, g, rules, ix)
     for i, d in enumerate(policy.discretions):
         if d.target == target:
             nid = g.node(f"disc:{i}", DISCRETION, f"裁量:{d.maker}")
@@ -82,6 +82,23 @@ def decision_graph(policy, target: str) -> DecisionGraph:
                 g.edge(nid, g.node(f"atom:{a}", OUTCOME, _atom_label(a)), "discretion")
             _inputs(policy, g, d.condition, nid, "reads", set())
     return g
+
+
+def _priorities(policy, g: DecisionGraph, rules: list[str], ix) -> None:
+    """One node per priority declaration that resolves some pair of this graph's rules
+    (stronger → declaration → weaker), so a group priority is 1 node and |H| + |L|
+    edges, not |H| × |L| arcs."""
+    for p in policy.priorities:
+        highs = [r for r in policy.members(p.higher) if r in rules]
+        lows = [r for r in policy.members(p.lower) if r in rules]
+        pairs = [(h, low) for h in highs for low in lows if h in ix.defeaters.get(low, ())]
+        if not pairs:
+            continue
+        nid = g.node(f"prio:{p.higher}>{p.lower}", PRIORITY, f"{p.higher} 高于 {p.lower}")
+        for h in dict.fromkeys(h for h, _ in pairs):
+            g.edge(f"rule:{h}", nid, "prevails")
+        for low in dict.fromkeys(low for _, low in pairs):
+            g.edge(nid, f"rule:{low}", "outranks")
 
 
 def _inputs(policy, g: DecisionGraph, e, into: str, kind: str, seen: set) -> None:
@@ -122,41 +139,42 @@ class _EdgeView:
 
 
 def layout(g: DecisionGraph) -> tuple[dict, dict, float, float]:
-    """Node centres and edge polylines (grandalf Sugiyama per connected component, the
-    components side by side), and the drawing's width and height."""
+    """Node centres and edge polylines, and the drawing's width and height: grandalf's
+    Sugiyama layout per connected component, ranks running left to right (a rank of 60
+    facts is a column, not a 9,000-pixel row), components stacked top to bottom."""
     from grandalf.graphs import Edge, Graph, Vertex
     from grandalf.layouts import SugiyamaLayout
     from grandalf.routing import route_with_lines
     vs = {nid: Vertex(nid) for nid in g.nodes}
-    for nid, v in vs.items():
-        v.view = _View(_width(g.nodes[nid][1]), 26)
+    for nid, v in vs.items():                  # laid out top-down with w and h swapped
+        v.view = _View(30, _width(g.nodes[nid][1]))
     es = []
     for a, b, kind in g.edges:
         e = Edge(vs[a], vs[b], data=kind)
         e.view = _EdgeView()
         es.append(e)
-    graph = Graph(list(vs.values()), [e for e in es if e.data != "prevails"])
-    pos, paths, x0, height = {}, {}, 20.0, 0.0
-    for comp in graph.C:
+    pos, paths, y0, width = {}, {}, 20.0, 0.0
+    for comp in Graph(list(vs.values()), es).C:
         sug = SugiyamaLayout(comp)
         sug.route_edge = route_with_lines
-        sug.xspace, sug.yspace = 24, 70
+        sug.xspace, sug.yspace = 8, 60
         sug.init_all()
         sug.draw()
         cv = list(comp.sV)
         lo = min(v.view.xy[0] - v.view.w / 2 for v in cv)
         hi = max(v.view.xy[0] + v.view.w / 2 for v in cv)
+        top = min(v.view.xy[1] - v.view.h / 2 for v in cv)
+
+        def turn(x, y):
+            return (y - top + 20, x - lo + y0)
         for v in cv:
-            pos[v.data] = (v.view.xy[0] - lo + x0, v.view.xy[1] + 30)
-            height = max(height, v.view.xy[1] + 60)
+            pos[v.data] = turn(*v.view.xy)
+            width = max(width, pos[v.data][0] + v.view.h / 2 + 20)
         for e in comp.sE:
             pts = getattr(e.view, "pts", None) or [e.v[0].view.xy, e.v[1].view.xy]
-            paths[(e.v[0].data, e.v[1].data, e.data)] = [(x - lo + x0, y + 30) for x, y in pts]
-        x0 += hi - lo + 40
-    for a, b, kind in g.edges:
-        if kind == "prevails":
-            paths[(a, b, kind)] = [pos[a], pos[b]]
-    return pos, paths, x0, height
+            paths[(e.v[0].data, e.v[1].data, e.data)] = [turn(x, y) for x, y in pts]
+        y0 += hi - lo + 30
+    return pos, paths, width, y0
 
 
 def graph_svg(g: DecisionGraph, link=lambda kind, label: None) -> str:
@@ -168,12 +186,6 @@ def graph_svg(g: DecisionGraph, link=lambda kind, label: None) -> str:
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs>']
     for a, b, kind in g.edges:                 # in insertion order (grandalf's sets are not)
         pts = paths[(a, b, kind)]
-        if kind == "prevails":                 # an arc above the rank, so it passes no node
-            (x1, y1), (x2, y2) = pts[0], pts[-1]
-            lift = 14 + abs(x2 - x1) / 6
-            out.append(f'<path class="edge {kind}" d="M{x1:.1f},{y1 - 13:.1f} Q{(x1 + x2) / 2:.1f},'
-                       f'{min(y1, y2) - 13 - lift:.1f} {x2:.1f},{y2 - 13:.1f}" marker-end="url(#arrow)"/>')
-            continue
         d = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
         out.append(f'<polyline class="edge {kind}" points="{d}" marker-end="url(#arrow)"/>')
     for nid, (kind, label) in g.nodes.items():

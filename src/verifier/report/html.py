@@ -33,7 +33,8 @@ svg.graph{border:1px solid #ddd;background:#fff}
 .node.term rect{fill:#eaf6ea;stroke:#4a4}.node.rule rect{fill:#e8f0ff;stroke:#36c}
 .node.outcome rect{fill:#fff3e0;stroke:#e65100}.node.discretion rect{fill:#fce4ec;stroke:#ad1457}
 .node text{font-size:12px;text-anchor:middle}.edge{fill:none;stroke:#888;stroke-width:1.2}
-.edge.unless{stroke-dasharray:4 3;stroke:#a33}.edge.prevails{stroke:#c62828;stroke-width:2;stroke-dasharray:6 3}
+.edge.unless{stroke-dasharray:4 3;stroke:#a33}.edge.prevails{stroke:#c62828;stroke-width:1.5}
+.edge.outranks{stroke:#c62828;stroke-width:1.5;stroke-dasharray:6 3}.node.priority rect{fill:#ffebee;stroke:#c62828}
 .edge.discretion{stroke:#ad1457}.edge.concludes{stroke:#36c}"""
 
 SCRIPT = """function applyFilters(){
@@ -201,7 +202,7 @@ def graph_html(ri: ReportInput, target: str) -> str:
     decl = p.decisions.get(target) or p.actions.get(target)
     body = [f"<h1>{escape(target)}</h1>",
             f'<p class="muted">{escape(decl.meta.label or "") if decl is not None else ""} — facts → terms → rules → '
-            f'alternatives; red dashed: priority (stronger → weaker); pink: discretion; dashed: unless.</p>',
+            f'alternatives; red: priority declarations (stronger rules → declaration, dashed → weaker rules); pink: discretion; dashed grey-red: unless.</p>',
             graph_svg(g, link)]
     return page(target, body, up="../")
 
