@@ -26,11 +26,16 @@ def step(engine, case: Case, goal: list[tuple], skip: frozenset = frozenset()) -
     ruling = engine.rule(case, only=set(goal), explain=False)
     if not ruling.admissible:
         return Step(ruling, None)
-    readings = sorted({v.reading for o in ruling.outcomes for v in o.verdicts if v.status == OPEN})
-    if not readings:
-        return Step(ruling, None)
-    open_goal = [o.outcome for o in ruling.outcomes if any(v.status == OPEN for v in o.verdicts)]
-    ranked = engine.investigator.rank(case, readings, open_goal, limit=1, reasons=False, skip=skip)
+    inv = engine.investigator
+    inv.fine = True             # settled = every atom the status reads is fixed
+    try:
+        readings = sorted({v.reading for o in ruling.outcomes for v in o.verdicts
+                           if OPEN in (inv.statuses(case.facts, v.reading, [o.outcome]) or ())})
+        if not readings:
+            return Step(ruling, None)
+        ranked = inv.rank(case, readings, [o.outcome for o in ruling.outcomes], limit=1, reasons=False, skip=skip)
+    finally:
+        inv.fine = False
     return Step(ruling, ranked[0] if ranked else None)
 
 

@@ -42,6 +42,7 @@ class Investigator:
         self.policy = engine.policy
         self.limits = thresholds(engine.policy)
         self.order = {n: i for i, n in enumerate(engine.policy.facts)}
+        self.fine = False
 
     def candidates(self, case, outcomes) -> list[str]:
         """Unknown facts in the cones of the outcomes (and of the atoms their status reads)."""
@@ -58,7 +59,11 @@ class Investigator:
         if fixed is None:
             return None
         table = self.engine._table(fixed)
-        return tuple(table[o] for o in outcomes)
+        if not self.fine:
+            return tuple(table[o] for o in outcomes)
+        # the interview's view: a verdict counts as settled only once every atom its status
+        # reads is fixed (a REFUTED permission may still become a DISCRETION)
+        return tuple(OPEN if self.engine._status_undecided(o, fixed) else table[o] for o in outcomes)
 
     def rank(self, case, readings, outcomes, limit: int | None = 5, reasons: bool = True,
              skip: frozenset = frozenset()) -> list[Question]:
@@ -115,7 +120,9 @@ class Investigator:
             now = self.statuses(tuple(case.facts), reading, outcomes)
             o = outcomes[now.index(OPEN)]
             candidates = self.candidates(case, [o])
-            sets = eng.query.deciding_sets(case.facts, reading, o, candidates)
-            if sets:
-                return [Question(n, (), 0) for n in sorted(sets[0], key=self.order.get)]
+            fixed = eng.query.decide(case.facts, reading) or {}
+            for atom in [a for a in eng.related(o) if a not in fixed]:
+                sets = eng.query.deciding_sets(case.facts, reading, atom, candidates)
+                if sets:
+                    return [Question(n, (), 0) for n in sorted(sets[0], key=self.order.get)]
         return []
