@@ -58,29 +58,10 @@ def run(args: argparse.Namespace) -> int:
         case = cases[0]
     engine = RulingEngine(policy)
     if args.next:
+        from ..rulings.interview import next_json
         print(json.dumps(next_json(engine, policy, case, goal), ensure_ascii=False, indent=2, sort_keys=True))
         return OK
     return _interview(args, engine, policy, case, goal)
-
-
-def next_json(engine, policy, case, goal) -> dict:
-    """One step of the interview as plain data (``question`` None when nothing is left to ask)."""
-    from ..rulings.interview import step, verdicts
-    from ..rulings.investigate import answer_values
-    from ..rulings.model import outcome_text
-
-    s = step(engine, case, goal)
-    question = None
-    if s.question is not None:
-        fact = policy.facts[s.question.fact]
-        t = fact.type
-        question = {"fact": fact.name, "label": fact.meta.label or fact.name, "phrase": fact.meta.phrase,
-                    "gloss": fact.meta.gloss, "type": type(t).__name__.replace("Type", "").lower(),
-                    "values": list(answer_values(policy, fact.name, engine.investigator.limits)),
-                    "clause": list(fact.meta.cites),
-                    "clause_text": {c: policy.clauses[c].text for c in fact.meta.cites if c in policy.clauses}}
-    return {"goal": [outcome_text(o) for o in goal], "admissible": s.ruling.admissible,
-            "verdict": verdicts(s.ruling), "known": dict(case.facts), "question": question}
 
 
 def _interview(args, engine, policy, case, goal) -> int:

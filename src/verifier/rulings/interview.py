@@ -48,3 +48,21 @@ def with_answer(case: Case, name: str, value) -> Case:
 def verdicts(ruling: Ruling) -> dict:
     """{outcome text: status} for the goal (DEPENDS when the readings disagree)."""
     return {outcome_text(o.outcome): o.status for o in ruling.outcomes}
+
+
+def next_json(engine, policy, case, goal) -> dict:
+    """One step of the interview as plain data (``question`` None when nothing is left to ask)."""
+    from .investigate import answer_values
+
+    s = step(engine, case, goal)
+    question = None
+    if s.question is not None:
+        fact = policy.facts[s.question.fact]
+        t = fact.type
+        question = {"fact": fact.name, "label": fact.meta.label or fact.name, "phrase": fact.meta.phrase,
+                    "gloss": fact.meta.gloss, "type": type(t).__name__.replace("Type", "").lower(),
+                    "values": list(answer_values(policy, fact.name, engine.investigator.limits)),
+                    "clause": list(fact.meta.cites),
+                    "clause_text": {c: policy.clauses[c].text for c in fact.meta.cites if c in policy.clauses}}
+    return {"goal": [outcome_text(o) for o in goal], "admissible": s.ruling.admissible,
+            "verdict": verdicts(s.ruling), "known": dict(case.facts), "question": question}
