@@ -296,3 +296,16 @@ def test_witness_is_the_least_case_when_a_fact_cannot_change_the_condition(tmp_p
     rc, out, _ = run(["check", p, "--format", "json"], capsys)
     overlap = next(f for f in json.loads(out)["findings"] if f["code"] == "A403")
     assert overlap["witness"] == {"a": True, "b": False}
+
+
+# ---------------------------------------------------------------- rough edges
+
+def test_bundled_policies_are_used_outside_a_checkout(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rc, out, err = run(["check", "--no-analysis"], capsys)
+    assert rc == 0 and "bundled" in out + err
+    (tmp_path / "c.yaml").write_text("facts: {}\n", encoding="utf-8")
+    rc, out, _ = run(["case", "--facts", "c.yaml", "--format", "json"], capsys)
+    assert rc == 0 and json.loads(out)["admissible"] is True
+    rc, _, err = run(["fmt"], capsys)                     # never rewrites the package's files
+    assert rc == 2 and "[V100]" in err

@@ -28,10 +28,21 @@ class Loaded:
         return self.policy is not None
 
 
-def policy_files(paths) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand folders to their *.policy files (sorted); report paths that do not exist."""
+def bundled_policy_dir() -> Path | None:
+    """The policies shipped in the package (``verifier/bundled``, the checkout's policy/), or None."""
+    folder = Path(__file__).resolve().parent / "bundled"
+    return folder if folder.is_dir() and any(folder.glob(f"*{POLICY_SUFFIX}")) else None
+
+
+def policy_files(paths, bundled: bool = True) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand folders to their *.policy files (sorted); report paths that do not exist.
+
+    With ``bundled``, the default folder ``policy/`` falls back to the policies shipped in
+    the package when there is no such folder here (an install outside the checkout)."""
     files, problems = [], []
     for p in map(Path, paths):
+        if bundled and p == Path("policy") and not p.exists() and bundled_policy_dir() is not None:
+            p = bundled_policy_dir()
         if p.is_dir():
             files.extend(sorted(x for x in p.rglob(f"*{POLICY_SUFFIX}") if x.is_file()))
         elif p.is_file():
