@@ -82,8 +82,10 @@ def test_passing_file(suite):
 def test_failures_and_junit(suite):
     junit = suite / "out.xml"
     proc = run(suite, "--junit", junit)
-    assert proc.returncode == 1
-    assert proc.stdout.splitlines()[-1] == "4 passed, 4 failed"
+    # a typo in a fact or an outcome is an input error (exit 2), not a failed test (issue 14)
+    assert proc.returncode == 2
+    assert proc.stdout.splitlines()[-1] == "4 passed, 2 failed, 2 input errors (exit 2: fix the test file)"
+    assert proc.stdout.count("ERROR ") == 2 and proc.stdout.count("FAILED ") == 2
     out = proc.stdout
     assert "expected PROVEN, got REFUTED" in out
     assert "does not rest on T-2" in out and "C501" in out and "not an outcome" in out

@@ -30,7 +30,8 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..rulings import RulingEngine
-    from ..rulings.policytests import TestResult, junit_xml, read_test_file, run_case, test_files
+    from ..rulings.policytests import (InputProblem, TestResult, junit_xml, read_test_file, run_case,
+                                       test_files)
 
     if args.junit and report_output_problem("--junit", args.junit):
         return INPUT_ERROR
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         if error or engine is None:
             reason = error or "the policy does not load: " + "; ".join(
                 f"{d.span} {d.message()}" for d in policy.diagnostics if d.is_error)
-            results.append(TestResult(str(path), "(file)", 1, [reason]))
+            results.append(TestResult(str(path), "(file)", 1, [InputProblem(reason)]))
             continue
         for name, line, node in cases:
             start = time.perf_counter()
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write("\r\033[K")
     for r in results:
         if not r.passed:
-            print(f"FAILED {r.file}:{r.line} {r.name}")
+            print(f"{'ERROR' if r.input_error else 'FAILED'} {r.file}:{r.line} {r.name}")
             for f in r.failures:
                 print(f"    {f}")
         elif args.verbose:
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
         junit = Path(args.junit)
         junit.parent.mkdir(parents=True, exist_ok=True)
         junit.write_text(junit_xml(results), encoding="utf-8")
-    failed = sum(not r.passed for r in results)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    return FINDINGS if failed else OK
+    errors = sum(r.input_error for r in results)
+    failed = sum(not r.passed for r in results) - errors
+    print(f"{len(results) - failed - errors} passed, {failed} failed"
+          + (f", {errors} input errors (exit 2: fix the test file)" if errors else ""))
+    return INPUT_ERROR if errors else FINDINGS if failed else OK

@@ -30,6 +30,12 @@ STATUSES = (PROVEN, REFUTED, OPEN, DISCRETION, DEPENDS)
 TEST_SUFFIXES = (".yaml", ".yml")
 
 
+class InputProblem(str):
+    """A failure message that is really an input error in the test file (a typo in
+    ``expect:``, an unknown key, a case that does not fit the vocabulary): ``verifier test``
+    exits 2 for these, not 1."""
+
+
 @dataclass
 class TestResult:
     file: str
@@ -41,6 +47,10 @@ class TestResult:
     @property
     def passed(self) -> bool:
         return not self.failures
+
+    @property
+    def input_error(self) -> bool:
+        return any(isinstance(f, InputProblem) for f in self.failures)
 
 
 def test_files(paths) -> list[Path]:
@@ -80,26 +90,27 @@ def read_test_file(path: Path) -> tuple[list[str] | None, list[tuple[str, int, N
 def run_case(engine, policy, path: Path, name: str, node: Node) -> list[str]:
     """Failure messages for one test case (empty when it passes)."""
     if not node.is_mapping:
-        return ["a test case is a mapping with facts and expect"]
+        return [InputProblem("a test case is a mapping with facts and expect")]
     entries = {k: v for k, _, v in node.value}
     unknown = sorted(set(entries) - set(CASE_KEYS) - {"name", "expect", "reasons", "clauses", "note"})
     if unknown:
-        return [f"unknown key(s) {', '.join(unknown)}"]
+        return [InputProblem(f"unknown key(s) {', '.join(unknown)}")]
     case_node = Node(Mapping(t for t in node.value if t[0] in CASE_KEYS), node.line, node.column)
     case, diags = case_from_node(case_node, policy, str(path), name)
     if case is None:
-        return [f"{d.span}: [{d.code}] {d.message()}" + (f" ({d.hint})" if d.hint else "") for d in diags]
+        return [InputProblem(f"{d.span}: [{d.code}] {d.message()}" + (f" ({d.hint})" if d.hint else ""))
+                for d in diags]
     expect = _mapping(entries.get("expect"))
     reasons = _mapping(entries.get("reasons"))
     if not expect:
-        return ["no `expect:` verdicts"]
+        return [InputProblem("no `expect:` verdicts")]
     wanted, failures = {}, []
     for text, value in list(expect.items()) + [(t, None) for t in reasons if t not in expect]:
         o = parse_outcome(text, policy)
         if o is None:
-            failures.append(f"{text!r} is not an outcome (write 应当/可以/不得 X, D = x, or a term)")
+            failures.append(InputProblem(f"{text!r} is not an outcome (write 应当/可以/不得 X, D = x, or a term)"))
         elif value is not None and str(value) not in STATUSES:
-            failures.append(f"{text}: expected verdict {value!r} is not one of {', '.join(STATUSES)}")
+            failures.append(InputProblem(f"{text}: expected verdict {value!r} is not one of {', '.join(STATUSES)}"))
         else:
             wanted[text] = o
     if failures:
