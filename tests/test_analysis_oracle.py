@@ -10,7 +10,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracle import actual, admissible_cases, expected
+from oracle import ORACLE_CODES, actual, admissible_cases, expected
 from policygen import policies, random_policy
 from verifier.analysis import analyse
 from verifier.evaluate import Evaluator
@@ -150,8 +150,8 @@ def test_adding_an_implied_rule_changes_only_its_own_findings(p, rnd):
     q = PolicySet((Document("GEN", items=p.documents[0].items + (extra, *prios)),))
     after = analyse(q)
 
-    def unaffected(a):
-        return sorted(k for k in key(a) if "R-new" not in k[1]
+    def unaffected(a):          # (a new rule may make a fact read: A412-A415 may change)
+        return sorted(k for k in key(a) if "R-new" not in k[1] and k[0] in ORACLE_CODES
                       and not (k[0] == "A408" and k[1] == (rid,)))
     assert unaffected(after) == unaffected(base)
     redundant = [f for f in after.findings if f.code == "A408" and f.rule_ids == ("R-new",)]
