@@ -309,3 +309,18 @@ def test_bundled_policies_are_used_outside_a_checkout(tmp_path, capsys, monkeypa
     assert rc == 0 and json.loads(out)["admissible"] is True
     rc, _, err = run(["fmt"], capsys)                     # never rewrites the package's files
     assert rc == 2 and "[V100]" in err
+
+
+def test_fmt_diff_writes_nothing_and_round_trip_is_exact(tmp_path, capsys):
+    from verifier.commands.fmt import format_text
+    p = tmp_path / "t.policy"
+    p.write_text(POLICY, encoding="utf-8")
+    rc, out, _ = run(["fmt", "--diff", p], capsys)
+    assert rc == 1 and out.startswith(f"--- {p} (now)") and "+文档 T" in out
+    assert p.read_text(encoding="utf-8") == POLICY
+    for f in sorted((__import__("pathlib").Path(__file__).parent.parent / "policy").glob("*.policy")):
+        zh, _, _ = format_text(f.read_text(encoding="utf-8"), str(f), "zh")
+        en, _, _ = format_text(zh, str(f), "en")
+        again, _, _ = format_text(en, str(f), "zh")
+        assert again == zh, f                                  # zh -> en -> zh is exact
+        assert format_text(zh, str(f), "zh")[0] == zh          # and the canonical form is stable

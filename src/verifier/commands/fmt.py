@@ -29,6 +29,8 @@ def register(sub) -> None:
     p.add_argument("--keywords", choices=("zh", "en"), default="zh",
                    help="keyword language of the output (default zh)")
     p.add_argument("--check", action="store_true", help="only report files that would change (exit 1)")
+    p.add_argument("--diff", action="store_true",
+                   help="print a unified diff of what would change, write nothing (exit 1 if anything would)")
     p.add_argument("--stdout", action="store_true", help="print instead of rewriting")
     p.set_defaults(run=run)
 
@@ -101,6 +103,12 @@ def _format_file(path: Path, args) -> int:
         return OK
     if out == source.original:
         return OK
+    if getattr(args, "diff", False):
+        import difflib
+        sys.stdout.writelines(difflib.unified_diff(
+            source.original.splitlines(keepends=True), out.splitlines(keepends=True),
+            f"{path} (now)", f"{path} (formatted)"))
+        return FINDINGS
     if args.check:
         print(f"{path}: would be reformatted")
         return FINDINGS
