@@ -78,6 +78,7 @@ class Project:
         self._parsed: dict[str, FileState] = {}
         self._snapshots: dict[str, Snapshot] = {}
         self._last_document: dict[str, Document] = {}     # path -> last document that parsed
+        self._raw: dict[str, bytes] = {}                   # path -> bytes last read from disk
 
     def parse(self, path: str, text: str | None) -> FileState:
         """One file's state: ``text`` if the editor has it open, else the disk's."""
@@ -88,13 +89,14 @@ class Project:
             except OSError as exc:
                 return FileState(path, "", None, (diag("V100", Span(path, 1, 1), path=path,
                                                        reason=exc.strerror or exc),), None, ())
-            if cached is not None and cached.source is not None and \
-                    cached.text.encode("utf-8") == data:
+            if cached is not None and self._raw.get(path) == data:
                 return cached
+            self._raw[path] = data
             doc, found, source = parse_bytes(data, path)
         else:
-            if cached is not None and cached.text == text:
+            if cached is not None and cached.text == text and path not in self._raw:
                 return cached
+            self._raw.pop(path, None)
             doc, found, source = parse_editing(text, path)
         state = FileState(path, source.original if source else "", doc, tuple(found), source,
                           tuple(tokenize(source.text)) if source else ())
@@ -120,6 +122,7 @@ class Project:
     def forget(self, path: str) -> None:
         """Drop the memoised parse of ``path`` (closed in the editor, changed on disk)."""
         self._parsed.pop(path, None)
+        self._raw.pop(path, None)
 
 
 def _check(folder: str, files: dict[str, FileState], fallback: dict) -> Snapshot:
