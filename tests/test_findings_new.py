@@ -41,7 +41,10 @@ def expected_sensitive(p, name) -> list[str]:
 @SOME
 @given(policies())
 def test_reading_sensitivity_agrees_with_truth_tables(p):
-    found = {f.subject: f for f in analyse(p).findings if f.code in ("A414", "A415")}
+    analysis = analyse(p)
+    if analysis.of("A400") and analysis.of("A400")[0].readings == ((),):
+        return                                  # no admissible case at all: nothing else is asked
+    found = {f.subject: f for f in analysis.findings if f.code in ("A414", "A415")}
     assert set(found) == set(p.interpretations)
     for name, f in found.items():
         expected = expected_sensitive(p, name)
