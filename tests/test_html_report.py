@@ -11,7 +11,6 @@ import pytest
 
 import golden_groups
 from verifier.evaluate import Atom, index
-from verifier.load import load_policy
 from verifier.report.graph import decision_graph, targets
 from verifier.report.reports import build_reports, write_reports
 

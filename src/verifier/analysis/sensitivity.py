@@ -7,8 +7,8 @@ readings side by side: ``P[I := true]`` and ``P[I := false]`` merged with shared
 and interpretations (verifier.diff.merge), so ``exists(o_true xor o_false)`` is one
 solver call: unsat iff no admissible case tells the readings apart on o. Only atoms whose
 cone reads I are asked (the others cannot differ). The witness pair (one case, two
-readings, two values) is minimised and replayed through verifier.evaluate on the
-original policy. An interpretation whose readings decide no outcome is A415.
+readings, two values) is shrunk towards the neutral values with the plain evaluator and
+replayed through verifier.evaluate on the original policy under both readings. An interpretation whose readings decide no outcome is A415.
 """
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from ..model.nodes import DECIDE, MAY, MUST, TERM, EnumType, IntType
 from ..model.policy import PolicySet
 from .cones import Cones
 from .findings import Finding
-from .relevance import witness_cone
 from .substitute import fix_interpretation
 from .witness import WitnessError
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..evaluate import Atom, index
-from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, TERM, Deontic, Is, Ref, leaves
+from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, Deontic, Is, Ref, leaves
 
 FACT, TERM_NODE, RULE, OUTCOME, DISCRETION, PRIORITY = ("fact", "term", "rule", "outcome", "discretion",
                                                          "priority")
