@@ -221,6 +221,7 @@ class RulingsQuery:
         self._tracker_list = [self.main.trackers[k] for k in sorted(self.main.trackers)]
         self._lits: dict[tuple, z3.BoolRef] = {}
         self._pair = None
+        self._irrelevant: dict[tuple, list[frozenset]] = {}   # learnt: reading irrelevant given these
 
     IMPLICANT_LIMIT = 200      # learnt implicants kept per outcome and value
 
@@ -320,6 +321,23 @@ class RulingsQuery:
                      if kind == Z3.Z3_OP_AND else [] if kind == Z3.Z3_OP_TRUE else [ante.value])
             out.append((arg(ctx, imp, 1).value, parts))
         return out
+
+    @staticmethod
+    def _check_core(solver, literals: list) -> set | None:
+        """None when the assumptions are satisfiable; else the pointers of an unsat core's
+        literals (raw API, as ``_consequences``); unknown raises."""
+        ctx = solver.ctx.ref()
+        array = (z3.Ast * len(literals))()
+        for i, lit in enumerate(literals):
+            array[i] = lit.as_ast()
+        status = Z3.Z3_solver_check_assumptions(ctx, solver.solver, len(literals), array)
+        if status == Z3.Z3_L_TRUE:
+            return None
+        if status != Z3.Z3_L_FALSE:
+            raise RuntimeError(f"solver answered unknown: {solver.reason_unknown()}")
+        core = z3.AstVector(Z3.Z3_solver_get_unsat_core(ctx, solver.solver), solver.ctx)
+        get = _raw(Z3.Z3_ast_vector_get)
+        return {get(ctx, core.vector, i).value for i in range(Z3.Z3_ast_vector_size(ctx, core.vector))}
 
     # ------------------------------------------------------------ literals
     def fact_literal(self, name: str, value, copy: _Copy | None = None):
@@ -599,10 +617,11 @@ class RulingsQuery:
     def deciding_sets(self, facts, readings, goal: tuple, candidates: list[str],
                       max_size: int = 3, budget: int = 200) -> list[tuple[str, ...]]:
         """Smallest sets of unknown facts whose values, whatever they are, decide ``goal``."""
-        solver, a, b, select = self._pair_solver()
+        solver, a, b, select, _ = self._pair_solver()
         base = ([self.fact_literal(n, v, a) for n, v in facts] + [self.fact_literal(n, v, b) for n, v in facts]
                 + [self.reading_literal(n, v, a) for n, v in readings]
                 + [self.reading_literal(n, v, b) for n, v in readings]
+                + [select[n] for n in sorted(self.policy.interpretations)]
                 + [a.atoms[goal], z3.Not(b.atoms[goal])])
         if solver.check(base + [select[n] for n in candidates]) != z3.unsat:
             return []
@@ -629,6 +648,9 @@ class RulingsQuery:
         return tuple(kept)
 
     def _pair_solver(self):
+        """Two copies of the policy in one solver; ``select[n]`` makes them agree on fact or
+        interpretation ``n`` (deciding sets select every interpretation: both copies read
+        the text the same way)."""
         if self._pair is None:
             solver = z3.SolverFor("QF_FD")
             a = _Copy(self.policy, solver, "a.", tracked=False)
@@ -637,5 +659,58 @@ class RulingsQuery:
             for name in sorted(self.policy.facts):
                 s = select[name] = z3.Bool(f"same:{name}")
                 solver.add(z3.Implies(s, a.facts[name] == b.facts[name]))
-            self._pair = (solver, a, b, select)
+            for name in sorted(self.policy.interpretations):
+                s = select[name] = z3.Bool(f"same_i:{name}")
+                solver.add(z3.Implies(s, a.interps[name] == b.interps[name]))
+            self._pair = (solver, a, b, select, {})
         return self._pair
+
+    def reading_witness(self, facts, readings, names: list[str], goals: list[tuple]) -> set[str]:
+        """The interpretations among ``names`` shown to change a goal atom by a pair of
+        witness lanes: the same complete candidate completion evaluated with the reading
+        true and with it false, admissible both times, with some goal atom different (an
+        exact evaluation: a witness, never a guess)."""
+        known, given = dict(facts), dict(readings)
+        fact_lanes, reading_lanes = self.lanes.build(known, given)
+        mask, witness = self.lanes.mask, self.lanes.witness
+        positions = [self._position[g] for g in goals if g in self._position]
+        found = set()
+        for name in names:
+            runs = []
+            for value in (True, False):
+                lanes = dict(reading_lanes)
+                lanes[name] = (mask, 0) if value else (0, mask)
+                runs.append(self.lane_evaluator.run(fact_lanes, lanes, mask, full=True))
+            (t1, f1), (t2, f2) = runs
+            both = t1[0] & t2[0] & witness
+            if both and any((t1[p] & f2[p] | f1[p] & t2[p]) & both for p in positions):
+                found.add(name)
+        return found
+
+    def reading_matters(self, facts, readings, name: str, goals: list[tuple]) -> bool:
+        """Whether interpretation ``name`` can change one of the atoms ``goals``.
+
+        Unsat (False) iff no two admissible completions of the case that agree on every fact
+        and every other interpretation, and differ on ``name``, differ on a goal atom — then,
+        when no assumption reads ``name`` (admissibility does not depend on it), no verdict on
+        the goals depends on its reading.
+        """
+        solver, a, b, select, differs = self._pair_solver()
+        key = frozenset(goals)
+        if key not in differs:
+            lit = differs[key] = z3.Bool(f"differs:{len(differs)}")
+            solver.add(z3.Implies(lit, z3.Or([a.atoms[g] != b.atoms[g] for g in sorted(goals)])))
+        items = list(facts) + list(readings)
+        learnt = self._irrelevant.setdefault((name, key), [])
+        present = set(items)
+        if any(core <= present for core in learnt):
+            return False
+        lits = [self.fact_literal(n, v, a) for n, v in facts] + [self.reading_literal(n, v, a) for n, v in readings]
+        base = lits + [select[n] for n in sorted(select) if n != name] + [a.interps[name], z3.Not(b.interps[name]),
+                                                                           differs[key]]
+        in_core = self._check_core(solver, base)
+        if in_core is None:
+            return True
+        learnt.insert(0, frozenset(i for i, lit in zip(items, lits) if lit.as_ast().value in in_core))
+        del learnt[self.IMPLICANT_LIMIT:]
+        return False

@@ -146,11 +146,17 @@ class RulingEngine:
         given = case.readings
         open_names = set(self.policy.interpretations) - set(dict(given))
         calls: dict[tuple, dict | None] = {}
+        tables: dict[tuple, dict] = {}
 
         def decided(reading):
             if reading not in calls:
                 calls[reading] = self.query.decide(case.facts, reading)
             return calls[reading]
+
+        def table_of(reading):
+            if reading not in tables:
+                tables[reading] = self._table(decided(reading))
+            return tables[reading]
 
         def readings_over(names):
             names = sorted(set(names) & open_names)
@@ -166,12 +172,16 @@ class RulingEngine:
         if not admissible:
             return Ruling(case, (), tuple(excluded), (), tuple(self._contradiction(case, excluded)))
         base = decided(given)
-        adm_names = set(self._assumption_interps) if excluded else set()
         diagnostics: list = self._recorded(case, base) if explain else []
+        targets = self.outcomes if only is None else [o for o in self.outcomes if o in only]
+        matter = self._readings_that_matter(case, base, targets, open_names)
         outcomes = []
-        for o in (self.outcomes if only is None else [o for o in self.outcomes if o in only]):
-            names = (self._status_interps(o) if self._status_undecided(o, base) else frozenset()) | adm_names
-            table = {r: self._table(decided(r))[o] for r in readings_over(names) if decided(r) is not None}
+        for o in targets:
+            # an interpretation outside the outcome's cone (closed under the assumptions) cannot
+            # change it: a reading of the cone's interpretations stands for all its admissible
+            # extensions
+            names = self._status_interps(o) & matter if self._status_undecided(o, base) else frozenset()
+            table = {r: table_of(r)[o] for r in readings_over(names) if decided(r) is not None}
             groups = depends(table, sorted(set(names) & open_names))
             kept = sorted({n for r in groups for n, _ in r} - set(dict(given)))
             cache: dict[str, list[Verdict]] = {}
@@ -182,6 +192,20 @@ class RulingEngine:
                 verdicts.append(replace(v, reading=reading))
             outcomes.append(OutcomeRuling(o, tuple(verdicts), tuple(kept)))
         return Ruling(case, tuple(admissible), tuple(excluded), tuple(outcomes), tuple(diagnostics))
+
+    def _readings_that_matter(self, case: Case, base: dict, targets, open_names: set) -> frozenset:
+        """The open interpretations that can change an atom some undecided target's status
+        reads: those an assumption reads (admissibility may depend on them), and the others
+        for which two admissible completions differing only in that reading disagree
+        (``RulingsQuery.reading_matters``); the rest cannot change any verdict asked for."""
+        undecided = [o for o in targets if self._status_undecided(o, base)]
+        atoms = sorted({a for o in undecided for a in self.related(o) if a in self.query.outcomes and a not in base})
+        names = set().union(*(self._status_interps(o) for o in undecided)) & open_names if undecided else set()
+        keep = names & set(self._assumption_interps)
+        keep |= self.query.reading_witness(case.facts, case.readings, sorted(names - keep), atoms)
+        keep |= {n for n in sorted(names - keep)
+                 if self.query.reading_matters(case.facts, case.readings, n, atoms)}
+        return frozenset(keep)
 
     def goal_questions(self, case: Case, ruling: Ruling, limit: int | None = 5) -> tuple[list, list]:
         """(questions, goal): the facts to find out for the open decisions of a ruling (the
@@ -224,6 +248,25 @@ class RulingEngine:
     def _status_undecided(self, o, fixed: dict) -> bool:
         """Whether ``o`` or an atom its status reads is left undecided by ``fixed``."""
         return any(x in self.query.outcomes and x not in fixed for x in self.related(o))
+
+    def settled(self, o, fixed: dict) -> bool:
+        """Whether more facts can no longer change the status of ``o`` (``fixed``: what the
+        case fixes): its atom is fixed, and a DISCRETION is either certain or impossible."""
+        kind, target, _ = o
+        value = fixed.get(o)
+        if value is None:
+            return False
+        if kind == DECIDE:
+            on = ("discretion_on", target, None)
+            alternatives = [a for a in self.related(o) if a[0] == DECIDE]
+            if value or on not in self.query.outcomes or fixed.get(on) is False \
+                    or any(fixed.get(a) is True for a in alternatives):
+                return True
+            return fixed.get(on) is True and all(fixed.get(a) is False for a in alternatives)
+        if kind == MAY:
+            must = (MUST, target, None)
+            return value is False or must not in self.query.outcomes or must in fixed
+        return True
 
     def _status_interps(self, o) -> frozenset[str]:
         """Interpretations that can change the status of ``o``."""
