@@ -15,6 +15,7 @@ from ..diff import diff_policies
 from ..diff.render import FORMATS, render
 from ..diff.sources import DEFAULT_POLICY_DIR, SideError, merge_base, resolve_side
 from ..exitcodes import INPUT_ERROR
+from ..rulings.select import parse_asked
 from .common import load_or_report, positive_ms, report_output_problem
 
 
@@ -36,11 +37,36 @@ def register(sub) -> None:
     p.add_argument("--rulings", action="store_true",
                    help="also give, per change, the verdicts both versions reach on a minimal partial "
                         "case (refuted -> proven, proven -> open, ...)")
+    p.add_argument("--cases", metavar="PATH",
+                   help="also re-rule the recorded cases under PATH (a folder of case files or policy test "
+                        "suites, or a .jsonl file) under both versions and list those whose verdict changes")
+    p.add_argument("--ask", action="append", default=[], metavar="OUTCOME",
+                   help="with --cases: the outcomes compared (repeatable; default: each case's documents' "
+                        "decisions and actions)")
+    p.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                   help="with --cases: worker processes (default 0: one per core)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --cases: rule the cases on this Dask cluster (pip install \"verifier[dask]\")")
     p.set_defaults(run=run)
+
+
+def _jobs(text: str) -> int:
+    from .case import _jobs as jobs
+
+    return jobs(text)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.output and report_output_problem("-o", args.output):
+        return INPUT_ERROR
+    if (args.ask or args.scheduler) and not args.cases:
+        print("error: --ask and --scheduler go with --cases PATH", file=sys.stderr)
+        return INPUT_ERROR
+    if args.cases and args.format == "sarif":
+        print("error: --cases reports in text, json or markdown (not sarif)", file=sys.stderr)
+        return INPUT_ERROR
+    if args.cases and not Path(args.cases).exists():
+        print(f"{args.cases}:1:1: error[C500] cannot read the cases: no such file or folder", file=sys.stderr)
         return INPUT_ERROR
     sides = []
     try:
@@ -72,10 +98,66 @@ def _diff(args, old, new) -> int:
                          max_witnesses=args.max_witnesses,
                          timeout_ms=args.timeout_ms, show_path=show, rulings=args.rulings)
     text = render(diff, args.format, args.lang)
+    code = diff.exit_code()
+    if args.cases:
+        impact = _cases(args, loaded[0], loaded[1])
+        if impact is None:
+            return INPUT_ERROR
+        text = _with_cases(text, impact, args.format)
+        code = max(code, impact.exit_code())
     if args.output:
         out = Path(args.output)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
-    return diff.exit_code()
+    return code
+
+
+def _cases(args, old, new):
+    """The impact on the recorded cases, or None (reported) when they cannot be read at all."""
+    from ..diff.precedents import CasesImpact, iter_corpus, rule_corpus
+    from ..rulings.select import suggest
+
+    for text in args.ask:
+        if not any(parse_asked([text], p)[0] for p in (old, new)):
+            print(f"error: --ask {text!r} names no outcome of either version — hint: {suggest(text, new)}",
+                  file=sys.stderr)
+            return None
+    items = iter_corpus([args.cases])
+    if not items:
+        print(f"{args.cases}:1:1: error[C500] cannot read the cases: no case files (.yaml, .yml, .json, "
+              ".jsonl) there", file=sys.stderr)
+        return None
+    if args.scheduler:
+        from ..rulings.distributed import dask_problem
+
+        problem = dask_problem()
+        if problem:
+            print(f"error: --scheduler: {problem}", file=sys.stderr)
+            return None
+    records = rule_corpus(old, new, items, args.ask or None, jobs=args.jobs, scheduler=args.scheduler)
+    impact = CasesImpact(args.cases, tuple(args.ask), tuple(records))
+    for r in impact.errors:
+        for d in r["diagnostics"][:3]:
+            print(f"{d['file']}:{d['line']}:{d['column']}: error[{d['code']}] {d['message']}"
+                  + (f" — hint: {d['hint']}" if d.get("hint") else ""), file=sys.stderr)
+    if len(impact.errors) == len(records):
+        print(f"error: none of the {len(records)} case(s) under {args.cases} could be read", file=sys.stderr)
+        return None
+    return impact
+
+
+def _with_cases(text: str, impact, fmt: str) -> str:
+    import json
+
+    from ..diff import precedents
+
+    if fmt == "json":
+        data = json.loads(text)
+        data["cases"] = impact.as_dict()
+        data["exit_code"] = max(data["exit_code"], impact.exit_code())
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if fmt == "markdown":
+        return text + "\n" + precedents.render_markdown(impact)
+    return text + precedents.render_text(impact)
