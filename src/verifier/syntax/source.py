@@ -37,8 +37,15 @@ class Source:
 
     def line(self, number: int) -> str:
         """The original text of line ``number`` (1-based), without its newline."""
-        lines = self.original.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+        # from line_starts (the lines spans count), not a splitlines() of the whole text per
+        # call: 10,000 diagnostics on a 10,000-rule file took 15 s that way
+        if not 0 < number <= len(self.line_starts):
+            return ""
+        start = self.line_starts[number - 1]
+        end = self.line_starts[number] - 1 if number < len(self.line_starts) else len(self.original)
+        if start >= len(self.original) and number > 1:
+            return ""
+        return self.original[start:end].rstrip("\r\n")
 
 
 def normalise(path: str, original: str) -> Source:
