@@ -377,8 +377,10 @@ class RulingsQuery:
         return self.reading_literal(*item)
 
     # ------------------------------------------------------------ fast path
-    def decide(self, facts, readings) -> dict[tuple, bool] | None:
+    def decide(self, facts, readings, wanted: frozenset | None = None) -> dict[tuple, bool] | None:
         """Every outcome fixed by the case: {outcome: value}; None when inadmissible.
+        With ``wanted``, only those outcomes (and the constant ones) are answered; the
+        others are left out as if undecided.
 
         Plain Python settles most of it, the solver the rest:
 
@@ -422,6 +424,8 @@ class RulingsQuery:
         pending, needed = [], set()
         literals, witnessed = None, 0
         for key, position, pointer, cone in self._pending:
+            if wanted is not None and key not in wanted:
+                continue
             t = sure[position]
             if t & 1:
                 out[key] = True
@@ -665,16 +669,16 @@ class RulingsQuery:
             self._pair = (solver, a, b, select, {})
         return self._pair
 
-    def reading_witness(self, facts, readings, names: list[str], goals: list[tuple]) -> set[str]:
-        """The interpretations among ``names`` shown to change a goal atom by a pair of
+    def reading_witness(self, facts, readings, names: list[str], goals: list[tuple]) -> dict[str, set]:
+        """{interpretation: the goal atoms it is shown to change} for ``names``, by pairs of
         witness lanes: the same complete candidate completion evaluated with the reading
-        true and with it false, admissible both times, with some goal atom different (an
-        exact evaluation: a witness, never a guess)."""
+        true and with it false, admissible both times, with the atom different (an exact
+        evaluation: a witness, never a guess)."""
         known, given = dict(facts), dict(readings)
         fact_lanes, reading_lanes = self.lanes.build(known, given)
         mask, witness = self.lanes.mask, self.lanes.witness
-        positions = [self._position[g] for g in goals if g in self._position]
-        found = set()
+        positions = [(g, self._position[g]) for g in goals if g in self._position]
+        found: dict[str, set] = {}
         for name in names:
             runs = []
             for value in (True, False):
@@ -683,8 +687,10 @@ class RulingsQuery:
                 runs.append(self.lane_evaluator.run(fact_lanes, lanes, mask, full=True))
             (t1, f1), (t2, f2) = runs
             both = t1[0] & t2[0] & witness
-            if both and any((t1[p] & f2[p] | f1[p] & t2[p]) & both for p in positions):
-                found.add(name)
+            if both:
+                changed = {g for g, p in positions if (t1[p] & f2[p] | f1[p] & t2[p]) & both}
+                if changed:
+                    found[name] = changed
         return found
 
     def reading_matters(self, facts, readings, name: str, goals: list[tuple]) -> bool:

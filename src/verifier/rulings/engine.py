@@ -148,15 +148,17 @@ class RulingEngine:
         calls: dict[tuple, dict | None] = {}
         tables: dict[tuple, dict] = {}
 
-        def decided(reading):
-            if reading not in calls:
-                calls[reading] = self.query.decide(case.facts, reading)
-            return calls[reading]
+        def decided(reading, wanted=None):
+            key = (reading, wanted)
+            if key not in calls:
+                calls[key] = self.query.decide(case.facts, reading, wanted)
+            return calls[key]
 
-        def table_of(reading):
-            if reading not in tables:
-                tables[reading] = self._table(decided(reading))
-            return tables[reading]
+        def table_of(reading, wanted=None):
+            key = (reading, wanted)
+            if key not in tables:
+                tables[key] = self._table(decided(reading, wanted))
+            return tables[key]
 
         def readings_over(names):
             names = sorted(set(names) & open_names)
@@ -174,38 +176,58 @@ class RulingEngine:
         base = decided(given)
         diagnostics: list = self._recorded(case, base) if explain else []
         targets = self.outcomes if only is None else [o for o in self.outcomes if o in only]
-        matter = self._readings_that_matter(case, base, targets, open_names)
+        # an interpretation outside an outcome's cone (closed under the assumptions) cannot
+        # change it: a reading of the cone's interpretations stands for all its admissible
+        # extensions; inside it, only those that can change an atom its status reads count
+        undecided = [o for o in targets if self._status_undecided(o, base)]
+        matter = self._readings_that_matter(case, base, sorted({frozenset(self.related(o)) for o in undecided},
+                                                               key=lambda s: sorted(map(str, s))), open_names)
+        names_of: dict[tuple, frozenset] = {}
+        wanted_for: dict[frozenset, set] = {}       # the atoms asked under each set of readings
+        for o in targets:
+            names = frozenset()
+            if o in undecided:
+                names = self._status_interps(o) & matter[frozenset(self.related(o))]
+            names_of[o] = names
+            if names:
+                wanted_for.setdefault(names, set()).update(self.related(o))
+        wanted_for = {k: frozenset(v) for k, v in wanted_for.items()}
         outcomes = []
         for o in targets:
-            # an interpretation outside the outcome's cone (closed under the assumptions) cannot
-            # change it: a reading of the cone's interpretations stands for all its admissible
-            # extensions
-            names = self._status_interps(o) & matter if self._status_undecided(o, base) else frozenset()
-            table = {r: table_of(r)[o] for r in readings_over(names) if decided(r) is not None}
+            names = names_of[o]
+            wanted = wanted_for.get(names)
+            table = {r: table_of(r, wanted)[o] for r in readings_over(names) if decided(r, wanted) is not None}
             groups = depends(table, sorted(set(names) & open_names))
             kept = sorted({n for r in groups for n, _ in r} - set(dict(given)))
             cache: dict[str, list[Verdict]] = {}
             verdicts = []
             for reading, (status, full) in groups.items():
                 v = self._verdict_cached(case, full, o, status, explain, cache, diagnostics,
-                                         decided(full), explain_all)
+                                         decided(full) if explain else None, explain_all)
                 verdicts.append(replace(v, reading=reading))
             outcomes.append(OutcomeRuling(o, tuple(verdicts), tuple(kept)))
         return Ruling(case, tuple(admissible), tuple(excluded), tuple(outcomes), tuple(diagnostics))
 
-    def _readings_that_matter(self, case: Case, base: dict, targets, open_names: set) -> frozenset:
-        """The open interpretations that can change an atom some undecided target's status
-        reads: those an assumption reads (admissibility may depend on them), and the others
-        for which two admissible completions differing only in that reading disagree
-        (``RulingsQuery.reading_matters``); the rest cannot change any verdict asked for."""
-        undecided = [o for o in targets if self._status_undecided(o, base)]
-        atoms = sorted({a for o in undecided for a in self.related(o) if a in self.query.outcomes and a not in base})
-        names = set().union(*(self._status_interps(o) for o in undecided)) & open_names if undecided else set()
-        keep = names & set(self._assumption_interps)
-        keep |= self.query.reading_witness(case.facts, case.readings, sorted(names - keep), atoms)
-        keep |= {n for n in sorted(names - keep)
-                 if self.query.reading_matters(case.facts, case.readings, n, atoms)}
-        return frozenset(keep)
+    def _readings_that_matter(self, case: Case, base: dict, subjects: list[frozenset],
+                              open_names: set) -> dict[frozenset, frozenset]:
+        """For each set of atoms (those an undecided target's status reads), the open
+        interpretations that can change one of them: those an assumption reads
+        (admissibility may depend on them), those a pair of witness lanes shows changing
+        one, and those for which two admissible completions differing only in that reading
+        disagree on one (``RulingsQuery.reading_matters``). The others cannot change a verdict."""
+        cones = {s: set().union(*(self.cone.of(a)[0] for a in s)) & open_names for s in subjects}
+        pending = {s: sorted(a for a in s if a in self.query.outcomes and a not in base) for s in subjects}
+        every = sorted(set().union(*cones.values()) - set(self._assumption_interps))
+        atoms = sorted(set().union(*map(set, pending.values())))
+        seen = self.query.reading_witness(case.facts, case.readings, every, atoms)
+        out = {}
+        for s in subjects:
+            keep = cones[s] & set(self._assumption_interps)
+            keep |= {n for n in cones[s] if seen.get(n, set()) & set(pending[s])}
+            keep |= {n for n in sorted(cones[s] - keep)
+                     if self.query.reading_matters(case.facts, case.readings, n, pending[s])}
+            out[s] = frozenset(keep)
+        return out
 
     def goal_questions(self, case: Case, ruling: Ruling, limit: int | None = 5) -> tuple[list, list]:
         """(questions, goal): the facts to find out for the open decisions of a ruling (the
