@@ -11,7 +11,7 @@ from .exitcodes import INPUT_ERROR
 
 # Subcommand modules under verifier.commands, in help order; missing ones are skipped.
 COMMANDS = ("check", "fmt", "glossary", "coverage", "report", "case", "schema", "test",
-            "diff", "baseline", "ask", "lsp")
+            "diff", "baseline", "ask", "lsp", "serve")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
