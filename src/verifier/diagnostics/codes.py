@@ -120,6 +120,8 @@ _CODES = (
     Code("C508", "recorded-decision-not-allowed", WARNING,
          "the case records {fact} = {value}, which leads to {outcome}; the text does not allow it ({clauses})",
          "案例记录 {fact} = {value},对应 {outcome};但文本不允许这一结论({clauses})"),
+    Code("C509", "case-flagged", WARNING, "this case is flagged: {label} ({term}; {clauses})",
+         "本案中成立:{label}({term};{clauses})"),
     # ---- amendments: semantic diff (D6xx) and baselines (B7xx)
     Code("D600", "outcome-changed", WARNING, "{outcome} is decided differently after the change",
          "修改后 {outcome} 的结论发生变化"),

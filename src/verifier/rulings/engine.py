@@ -14,7 +14,7 @@ from itertools import product
 from ..cases import Case
 from ..certificates import Premises, SmtPrinter, check_smt2, content_hash
 from ..diagnostics import diag
-from ..model import DECIDE, MAY, MUST, MUST_NOT, Deontic, Is, Span, walk
+from ..model import DECIDE, MAY, MUST, MUST_NOT, TERM, Deontic, Is, Ref, Span, walk
 from .deps import Cone
 from .explain import sort_premises
 from .investigate import Investigator
@@ -52,6 +52,15 @@ class RulingEngine:
         self._assumption_interps = frozenset(reach & interps)
         self.query.multi_allowed = not self._assumption_interps
         self._multi_ok = not self._assumption_interps and 2 ** len(interps) <= self.query.MAX_MULTI
+        read: set = set()                   # names some rule, term, discretion or assumption reads
+        exprs = [r.condition for r in policy.rules.values()] + [r.unless for r in policy.rules.values()]
+        exprs += [t.definition for t in policy.terms.values()] + [d.condition for d in policy.discretions]
+        exprs += [a.expr for a in policy.assumptions]
+        for e in exprs:
+            read |= {x.name for x in walk(e) if isinstance(x, Ref)} if e is not None else set()
+        # terms defined for reports only (nothing reads them): flags a ruling shows when they hold
+        self._flags = [(TERM, t, None) for t, term in sorted(policy.terms.items())
+                       if term.definition is not None and t not in read]
         self._sensitive = {}
         for o in self.query.outcomes:       # internal atoms too: DISCRETION reads them
             names = frozenset(self.cone.of(o)[0] & interps)
@@ -174,7 +183,7 @@ class RulingEngine:
         if not admissible:
             return Ruling(case, (), tuple(excluded), (), tuple(self._contradiction(case, excluded)))
         base = decided(given)
-        diagnostics: list = self._recorded(case, base) if explain else []
+        diagnostics: list = self._recorded(case, base) + self._flagged(case, base) if explain else []
         targets = self.outcomes if only is None else [o for o in self.outcomes if o in only]
         # an interpretation outside an outcome's cone (closed under the assumptions) cannot
         # change it: a reading of the cone's interpretations stands for all its admissible
@@ -328,6 +337,21 @@ class RulingEngine:
                                 outcome=outcome_text(target), clauses=", ".join(reasons.clauses(self.policy)) or "—",
                                 hint=f"the record is not a decision the text allows here; deciding rules: {because}"))
         return list({(d.code, d.args): d for d in out}.values())
+
+    def _flagged(self, case: Case, base: dict) -> list:
+        """C509 for each report-only term (one nothing else reads, e.g. 容错决定机关或程序不符)
+        that the case proves in every reading."""
+        out = []
+        for key in self._flags:
+            if base.get(key) is True:
+                term = self.policy.terms[key[1]]
+                reasons = sort_premises(self, case, case.readings, self.query.core(case.facts, case.readings, key))
+                because = "; ".join(f"{rid}({', '.join(self.policy.rules[rid].meta.cites)})"
+                                    for rid in reasons.deciding)
+                out.append(diag("C509", Span(case.source, 1, 1), label=term.meta.label or key[1], term=key[1],
+                                clauses=", ".join(dict.fromkeys(term.meta.cites + reasons.clauses(self.policy)))
+                                or "—", hint=f"deciding rules: {because}" if because else None))
+        return out
 
     def _silent(self, o, status, fixed) -> bool:
         """A refused 可以 X (or 不得 X) beside a refused 不得 X (可以 X): the text is silent on X."""
