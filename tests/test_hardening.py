@@ -324,3 +324,9 @@ def test_fmt_diff_writes_nothing_and_round_trip_is_exact(tmp_path, capsys):
         again, _, _ = format_text(en, str(f), "zh")
         assert again == zh, f                                  # zh -> en -> zh is exact
         assert format_text(zh, str(f), "zh")[0] == zh          # and the canonical form is stable
+
+
+def test_bundled_policies_are_canonical(capsys):
+    root = __import__("pathlib").Path(__file__).parent.parent
+    rc, out, _ = run(["fmt", "--check", root / "policy"], capsys)
+    assert rc == 0, out + "\n(run `verifier fmt policy/`)"
