@@ -330,3 +330,12 @@ def test_bundled_policies_are_canonical(capsys):
     root = __import__("pathlib").Path(__file__).parent.parent
     rc, out, _ = run(["fmt", "--check", root / "policy"], capsys)
     assert rc == 0, out + "\n(run `verifier fmt policy/`)"
+
+
+def test_baseline_rewrite_keeps_the_files_own_header(tp, capsys):
+    out = tp / "b.yaml"
+    rc, _, _ = run(["baseline", tp / "t.policy", "-o", out], capsys)
+    out.write_text("# reviewed by the team\n" + out.read_text(encoding="utf-8"), encoding="utf-8")
+    rc, _, _ = run(["baseline", tp / "t.policy", "-o", out, "--force"], capsys)
+    text = out.read_text(encoding="utf-8")
+    assert rc == 0 and text.startswith("# reviewed by the team\n") and text.count("# verifier baseline") == 1

@@ -48,12 +48,28 @@ def run(args: argparse.Namespace) -> int:
         return INPUT_ERROR
     fmt = args.format or ("json" if out is not None and out.suffix == ".json" else "yaml")
     text = dump_baseline(analyse(loaded.policy).findings, fmt, previous, args.min_severity)
+    if out is not None and out.exists() and fmt == "yaml":
+        text = _own_comments(out, text) + text      # a rewrite keeps the file's own header
     if out is None:
         sys.stdout.write(text)
         return OK
     _write_atomic(out, text)
     print(f"wrote {out}", file=sys.stderr)
     return OK
+
+
+def _own_comments(path: Path, text: str) -> str:
+    """The leading comment lines of the existing file that the generated text lacks."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lead = []
+    for line in lines:
+        if not line.startswith("#"):
+            break
+        lead.append(line)
+    return "".join(line for line in lead if line not in text)
 
 
 def _write_atomic(path: Path, text: str) -> None:
