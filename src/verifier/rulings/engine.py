@@ -392,8 +392,10 @@ class RulingEngine:
         _replay(self.policy, fails, full, o, False)
         candidates = self.investigator.candidates(case, [o])
         sets = self.query.deciding_sets(case.facts, full, o, candidates)
-        return Verdict(o, reading, OPEN, holds_in=tuple(sorted(holds.items())),
-                       fails_in=tuple(sorted(fails.items())), investigate=tuple(sets),
+        # shown: the facts the outcome can depend on (the completions are replayed whole above)
+        cone = set().union(*(self.cone.of(a)[0] for a in self.related(o)))
+        return Verdict(o, reading, OPEN, holds_in=tuple(sorted(i for i in holds.items() if i[0] in cone)),
+                       fails_in=tuple(sorted(i for i in fails.items() if i[0] in cone)), investigate=tuple(sets),
                        example=tuple(x for x in reading if x[0] in self._status_interps(o)),
                        questions=questions)
 

@@ -63,7 +63,8 @@ def ruling_to_json(ruling: Ruling, policy) -> dict:
         "excluded_readings": [{"reading": dict(r), "because": _premises_json(core)} for r, core in ruling.excluded],
         "verdicts": [{"outcome": outcome_text(o.outcome, "zh"), "outcome_en": outcome_text(o.outcome, "en"),
                       "kind": o.outcome[0], "target": o.outcome[1], "value": o.outcome[2],
-                      "status": o.status, "by_reading": [_verdict_json(v) for v in o.verdicts]}
+                      "status": o.status, "depends_on": list(o.depends_on),
+                      "by_reading": [_verdict_json(v) for v in o.verdicts]}
                      for o in ruling.outcomes],
         "diagnostics": [as_json(d) for d in ruling.diagnostics],
     }
@@ -81,6 +82,18 @@ def _verdict_json(v: Verdict) -> dict:
     if v.proof:
         out["proof"] = {**_premises_json(v.proof.premises), "z3": v.proof.z3, "cvc5": v.proof.cvc5,
                         "certificate": v.proof.certificate}
+    if v.reasons is not None:
+        out["deciding_rules"] = list(v.reasons.deciding)
+        out["defeated"] = [{"rule": low, "by": high} for low, high in v.reasons.defeated]
+        out["priorities"] = [f"{p.higher} > {p.lower}" for p in v.reasons.priorities]
+        out["not_applicable"] = list(v.reasons.inapplicable)
+    if v.silent:
+        out["silent"] = True
+    if v.questions:
+        out["questions"] = [{"fact": q.fact, "decisive": q.decisive,
+                             "answers": [{"value": a.value, "status": a.statuses[0] if len(a.statuses) == 1
+                                          else list(a.statuses), "clauses": list(a.clauses)} for a in q.answers]}
+                            for q in v.questions]
     if v.status == OPEN and v.holds_in is not None:
         out["holds_in"], out["fails_in"] = dict(v.holds_in), dict(v.fails_in)
         out["investigate"] = [list(s) for s in v.investigate]
