@@ -42,3 +42,5 @@ if __name__ == "__main__":
         print("wrote", expected.relative_to(GOLDEN), file=sys.stderr)
     import golden_groups                    # the grouped text report (tests/test_analysis_groups.py)
     golden_groups.regen()
+    import golden_rulings                   # text rulings (tests/test_rulings_golden.py)
+    golden_rulings.regen()

@@ -61,6 +61,9 @@ class RulingEngine:
         # terms defined for reports only (nothing reads them): flags a ruling shows when they hold
         self._flags = [(TERM, t, None) for t, term in sorted(policy.terms.items())
                        if term.definition is not None and t not in read]
+        # permissions a discretion rests on (可以 予以容错 for D-PR4): what a ruling asks first
+        self._gating = {(MAY, x.action, None) for d in policy.discretions if d.condition is not None
+                        for x in walk(d.condition) if isinstance(x, Deontic) and x.modality == MAY}
         self._sensitive = {}
         for o in self.query.outcomes:       # internal atoms too: DISCRETION reads them
             names = frozenset(self.cone.of(o)[0] & interps)
@@ -243,13 +246,17 @@ class RulingEngine:
         open outcomes when no decision is open), most decisive first (``Investigator.rank``)."""
         def open_(o):
             return any(v.status == OPEN for v in o.verdicts)
-        goal = [o.outcome for o in ruling.outcomes if o.outcome[0] == DECIDE and open_(o)]
+        gating = [o.outcome for o in ruling.outcomes if o.outcome in self._gating and open_(o)]
+        goal = gating + [o.outcome for o in ruling.outcomes if o.outcome[0] == DECIDE and open_(o)]
         goal = goal or [o.outcome for o in ruling.outcomes if open_(o)]
         if not goal:
             return [], []
         readings = sorted({v.reading for o in ruling.outcomes if o.outcome in goal
                            for v in o.verdicts if v.status == OPEN})
-        return self.investigator.rank(case, readings, goal, limit, reasons=False), goal
+        # tiers: permissions a discretion rests on, then each decision in declaration order
+        order = {d: i + 1 for i, d in enumerate(self.policy.decisions)}
+        tiers = [0 if o in gating else order.get(o[1], len(order) + 1) for o in goal]
+        return self.investigator.rank(case, readings, goal, limit, reasons=False, tiers=tiers), goal
 
     def _verdict_cached(self, case, reading, o, status, explain, cache, diagnostics,
                         fixed: dict | None = None, explain_all: bool = False) -> Verdict:

@@ -66,9 +66,13 @@ class Investigator:
         return tuple(table[o] if self.engine.settled(o, fixed) else OPEN for o in outcomes)
 
     def rank(self, case, readings, outcomes, limit: int | None = 5, reasons: bool = True,
-             skip: frozenset = frozenset()) -> list[Question]:
+             skip: frozenset = frozenset(), tiers: list[int] | None = None) -> list[Question]:
         """The facts worth asking, most decisive first, over the readings where some outcome
-        is OPEN; each with the verdicts its answers lead to (under the first such reading)."""
+        is OPEN; each with the verdicts its answers lead to (under the first such reading).
+        ``tiers`` (aligned with ``outcomes``, 0 first): what an answer decides in a lower tier
+        counts before anything it decides in a higher one."""
+        tiers = tiers or [0] * len(outcomes)
+        depth = max(tiers) + 1
         facts = tuple(case.facts)
         now = [(r, self.statuses(facts, r, outcomes)) for r in readings]
         now = [(r, s) for r, s in now if s is not None and OPEN in s]
@@ -77,25 +81,28 @@ class Investigator:
             if name in skip:
                 continue
             decisive = changes = 0
+            per_tier = [0] * depth
             answers = []
             for i, (reading, before) in enumerate(now):
                 for value in answer_values(self.policy, name, self.limits):
                     after = self.statuses(facts + ((name, value),), reading, outcomes)
                     if after is None:
                         continue                       # an answer the assumptions rule out
+                    for t, a, b in zip(tiers, after, before):
+                        per_tier[t] += b == OPEN != a
                     decisive += sum(b == OPEN != a for a, b in zip(after, before))
                     changes += sum(a != b for a, b in zip(after, before))
                     if i == 0:
                         answers.append((value, after, reading))
             if changes:
-                scored.append(((-decisive, -changes, self.order[name]), name, answers))
+                scored.append(((*(-x for x in per_tier), -changes, self.order[name]), name, answers, decisive))
         scored.sort()
         if not scored:
             return [q for q in self._fallback(case, [r for r, _ in now], outcomes) if q.fact not in skip]
         chosen = scored if limit is None else scored[:limit]
         return [Question(name, tuple(self._answer(case, name, v, after, r, outcomes, reasons)
-                                     for v, after, r in answers), -key[0])
-                for key, name, answers in chosen]
+                                     for v, after, r in answers), decisive)
+                for _, name, answers, decisive in chosen]
 
     def _answer(self, case, name, value, after, reading, outcomes, reasons: bool) -> Answer:
         """One answer and the verdicts it leads to, with the clauses a decided verdict rests on."""
