@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--jobs", type=_jobs, default=0, metavar="N",
                    help="batch: worker processes, 1 or more (default 0: one per core)")
     p.add_argument("--explain", action="store_true", help="batch: full rulings with proofs and certificates")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="batch: rule the cases on this Dask cluster (tcp://host:8786; pip install "
+                        "\"verifier[dask]\"; docs/scale.md)")
     p.add_argument("--ask", action="append", default=[], metavar="OUTCOME",
                    help="rule on this outcome only (repeatable): 容错决定, \"容错决定 = 予以容错\", "
                         "\"可以 予以容错\", an action or a term; default: the decisions and actions of the "
@@ -101,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR
     if facts.is_dir() or facts.suffix == ".jsonl" or args.output:
-        return _batch(args, policy, facts, readings)
+        return _batch(args, policy, facts, readings, loaded.sources)
     cases, diagnostics = read_case_file(facts, policy)
     if has_errors(diagnostics) or not cases:
         _print_diagnostics(diagnostics, args.lang)
@@ -140,7 +143,9 @@ def _single(args, policy, case, readings) -> int:
     engine = RulingEngine(policy)
     only = asked or (engine.outcomes if args.all else default_outcomes(case, policy, engine.outcomes))
     hidden = 0 if args.ask or args.all else len(engine.outcomes) - len(only)
-    ruling = engine.rule(case, only=set(only), explain_all=args.explain_all)
+    # a whole-document ruling ranks questions for the decisions (its summary asks the rest at once)
+    decisions = None if asked else {o for o in only if o[0] == "decide"}
+    ruling = engine.rule(case, only=set(only), explain_all=args.explain_all, questions_for=decisions)
     if not ruling.admissible:
         _print_diagnostics(ruling.diagnostics, args.lang)
         return INPUT_ERROR
@@ -168,7 +173,7 @@ def _write_certificates(ruling, folder: Path) -> None:
                     path.write_text(v.proof.smt2, encoding="utf-8")
 
 
-def _batch(args, policy, facts: Path, readings: dict | None = None) -> int:
+def _batch(args, policy, facts: Path, readings: dict | None = None, sources=None) -> int:
     from ..rulings.batch import iter_inputs, read_results, run_batch
 
     if not args.output:
@@ -185,8 +190,23 @@ def _batch(args, policy, facts: Path, readings: dict | None = None) -> int:
     if bad:
         print(f"warning: {output}: {len(bad)} line(s) are not result records (first: line {bad[0]}); "
               "left in place, their cases are ruled again", file=sys.stderr)
-    written, skipped, statuses = run_batch(policy, inputs, output, args.jobs, args.explain,
-                                           readings=readings, inadmissible=_inadmissible(policy, str(facts)))
+    if getattr(args, "scheduler", None):
+        from ..rulings.distributed import DaskError, dask_problem, policy_texts, run_distributed
+
+        if dask_problem():
+            print(f"error: --scheduler: {dask_problem()}", file=sys.stderr)
+            return INPUT_ERROR
+        try:
+            written, skipped, statuses = run_distributed(
+                args.scheduler, policy_texts(sources or {}), inputs, output, args.explain, readings=readings,
+                inadmissible=_inadmissible(policy, str(facts)))
+        except DaskError as exc:
+            print(f"error: --scheduler: {exc}; the results written so far are kept (run again to resume)",
+                  file=sys.stderr)
+            return INPUT_ERROR
+    else:
+        written, skipped, statuses = run_batch(policy, inputs, output, args.jobs, args.explain,
+                                               readings=readings, inadmissible=_inadmissible(policy, str(facts)))
     failed = statuses.get("error", 0) + statuses.get("inadmissible", 0)
     summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
     print(f"{written} written, {skipped} already present: {args.output} ({summary or 'no cases'})",

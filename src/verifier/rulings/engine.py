@@ -144,7 +144,8 @@ class RulingEngine:
         return table
 
     # ------------------------------------------------------------ full ruling
-    def rule(self, case: Case, explain: bool = True, only=None, explain_all: bool = False) -> Ruling:
+    def rule(self, case: Case, explain: bool = True, only=None, explain_all: bool = False,
+             questions_for=None) -> Ruling:
         """The ruling on a case: verdicts, proofs, certificates and what to investigate next.
 
         ``only``: rule on these outcomes alone (goal-directed; default every outcome).
@@ -153,7 +154,8 @@ class RulingEngine:
         some reading of them is inadmissible), and those that change nothing for it are then
         dropped, so its verdicts are keyed by the readings it really depends on.
         ``explain=False`` gives statuses only; ``explain_all`` adds example completions
-        (replayed through the plain evaluator) to OPEN verdicts.
+        (replayed through the plain evaluator) to OPEN verdicts; ``questions_for`` limits
+        the ranked questions to the OPEN verdicts of these outcomes (default: all).
         """
         given = case.readings
         open_names = set(self.policy.interpretations) - set(dict(given))
@@ -215,7 +217,8 @@ class RulingEngine:
             verdicts = []
             for reading, (status, full) in groups.items():
                 v = self._verdict_cached(case, full, o, status, explain, cache, diagnostics,
-                                         decided(full) if explain else None, explain_all)
+                                         decided(full) if explain else None, explain_all,
+                                         questions_for is None or o in questions_for)
                 verdicts.append(replace(v, reading=reading))
             outcomes.append(OutcomeRuling(o, tuple(verdicts), tuple(kept)))
         return Ruling(case, tuple(admissible), tuple(excluded), tuple(outcomes), tuple(diagnostics))
@@ -259,7 +262,7 @@ class RulingEngine:
         return self.investigator.rank(case, readings, goal, limit, reasons=False, tiers=tiers), goal
 
     def _verdict_cached(self, case, reading, o, status, explain, cache, diagnostics,
-                        fixed: dict | None = None, explain_all: bool = False) -> Verdict:
+                        fixed: dict | None = None, explain_all: bool = False, ask: bool = True) -> Verdict:
         """Reuse explanations across readings: a proof whose reading premises hold in this
         reading is a proof here too; OPEN and DISCRETION are explained once per outcome
         (the completions are shown for the reading they were computed under)."""
@@ -269,7 +272,7 @@ class RulingEngine:
         for v in cache.get(status, ()):
             if v.proof is None or {i for k, i in v.proof.premises if k == "reading"} <= here:
                 return replace(v, reading=reading)
-        v = self._verdict(case, reading, o, status, True, diagnostics, fixed, explain_all)
+        v = self._verdict(case, reading, o, status, True, diagnostics, fixed, explain_all, ask)
         cache.setdefault(status, []).append(v)
         return v
 
@@ -377,7 +380,7 @@ class RulingEngine:
         return proven or [d for d in ds if fixed.get(("discretion", d.id, None)) is not False]
 
     def _verdict(self, case, reading, o, status, explain, diagnostics, fixed: dict | None = None,
-                 explain_all: bool = False) -> Verdict:
+                 explain_all: bool = False, ask: bool = True) -> Verdict:
         if not explain:
             return Verdict(o, reading, status)
         if status in (PROVEN, REFUTED):
@@ -388,7 +391,7 @@ class RulingEngine:
             ds = self._discretions_in(case, reading, o, fixed)
             return Verdict(o, reading, status, makers=tuple(sorted({d.maker for d in ds})),
                            discretions=tuple(d.id for d in ds))
-        questions = tuple(self.investigator.rank(case, [reading], [o]))
+        questions = tuple(self.investigator.rank(case, [reading], [o])) if ask else ()
         if not explain_all:
             return Verdict(o, reading, OPEN, questions=questions)
         # a partial reading stands for all its extensions: complete it (true) to replay

@@ -263,16 +263,26 @@ class CaseLanes:
 
     # ------------------------------------------------------------ lane layout
     def _partition(self, size: int, salt=0) -> list[int]:
-        """The completion lanes split at random into ``size`` non-empty groups (cached)."""
+        """The completion lanes split at random into ``size`` non-empty groups (cached): one
+        shuffled split per size, rotated over the completion lanes by a salt-dependent amount
+        (a rotation costs a few big-integer operations; a shuffle costs one per lane)."""
         key = (size, salt)
         groups = self._partitions.get(key)
         if groups is None:
-            rng = random.Random(f"{size}/{salt}")
-            order = list(range(1, self.lanes))
-            rng.shuffle(order)
-            groups = [0] * size
-            for i, lane in enumerate(order):
-                groups[i % size] |= 1 << lane
+            base = self._partitions.get((size, None))
+            if base is None:
+                rng = random.Random(f"{size}")
+                order = list(range(1, self.lanes))
+                rng.shuffle(order)
+                width = (self.lanes + 7) // 8
+                arrays = [bytearray(width) for _ in range(size)]
+                for i, lane in enumerate(order):
+                    arrays[i % size][lane >> 3] |= 1 << (lane & 7)
+                base = self._partitions[(size, None)] = [int.from_bytes(a, "little") for a in arrays]
+            n = self.lanes - 1                      # completion lanes 1..lanes-1
+            shift = random.Random(f"{size}/{salt}").randrange(n)
+            full = (1 << n) - 1
+            groups = [((((g >> 1) << shift) | ((g >> 1) >> (n - shift))) & full) << 1 for g in base]
             self._partitions[key] = groups
         return groups
 
