@@ -119,3 +119,39 @@ def test_answers_lead_to_the_verdicts_they_claim():
         for a in q.answers:
             extended = with_answer(case, q.fact, a.value)
             assert engine.rule(extended, only={o}, explain=False).get(o).verdicts[0].status == a.statuses[0]
+
+
+# ------------------------------------------------------------------ the CLI, as a user runs it
+
+def _cli(*args, stdin=None):
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "verifier", *args], capture_output=True, text=True,
+                          input=stdin, cwd=root)
+
+
+def test_ask_next_json_and_a_scripted_interview(tmp_path):
+    import json
+    step1 = _cli("ask", "--goal", "可以 予以容错", "--next", "--format", "json")
+    assert step1.returncode == 0, step1.stderr
+    data = json.loads(step1.stdout)
+    q = data["question"]
+    assert data["verdict"] == {"可以 予以容错": "OPEN"} and q["fact"] and q["values"] and q["clause"]
+    # answer 是 to the first question (an exclusion): the permission is then refuted
+    case = tmp_path / "case.yaml"
+    run = _cli("ask", "--goal", "可以 予以容错", "-o", str(case), stdin="是\n")
+    assert run.returncode == 0, run.stderr
+    assert "问题 1" in run.stdout and "不成立" in run.stdout and case.exists()
+    done = _cli("ask", "--goal", "可以 予以容错", "--facts", str(case), "--next", "--format", "json")
+    assert json.loads(done.stdout)["question"] is None
+    again = _cli("ask", "--goal", "可以 予以容错", "-o", str(case), stdin="")
+    assert again.returncode == 2 and "never overwrites" in again.stderr     # nothing a user wrote is lost
+
+
+def test_ask_and_case_reject_an_unknown_outcome():
+    for args in (("ask", "--goal", "容错决 定", "--next"), ("case", "--facts", "tests/golden/rulings/reform_pilot.yaml",
+                                                          "--ask", "可以 予以容")):
+        run = _cli(*args)
+        assert run.returncode == 2 and "names no outcome" in run.stderr and "Traceback" not in run.stderr
