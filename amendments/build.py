@@ -3,7 +3,10 @@
 Each amendments/NN-name/ holds README.md (what changed and why) and edits.yaml (exact
 text replacements applied to a copy of policy/). This script copies policy/*.policy into
 the folder, applies the edits (each `find` must occur exactly once), and writes the impact
-report reports/amendments/NN-name.md with ``verifier.diff``. Run from the repository root:
+report reports/amendments/NN-name.md with ``verifier.diff``; the report ends with the cases
+that change: every recorded case of tests/cases/ (the policy test suites, tests/cases/real/
+included) re-ruled under both versions (``verifier.diff.precedents``, as ``verifier diff
+policy amendments/NN-name --cases tests/cases``). Run from the repository root:
 
     python amendments/build.py            # rebuild every amendment and report
     python amendments/build.py --check    # exit 1 if a copy or a report is stale
@@ -19,11 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from verifier.diff import diff_policies  # noqa: E402
+from verifier.diff.precedents import CasesImpact, iter_corpus, rule_corpus  # noqa: E402
+from verifier.diff.precedents import render_markdown as cases_markdown  # noqa: E402
 from verifier.diff.render import render_markdown  # noqa: E402
 from verifier.load import load_policy  # noqa: E402
 
 POLICY = ROOT / "policy"
 REPORTS = ROOT / "reports" / "amendments"
+CORPUS = ROOT / "tests" / "cases"
 
 
 def amendments() -> list[Path]:
@@ -47,8 +53,9 @@ def title(folder: Path) -> str:
     return first.lstrip("# ").strip()
 
 
-def report(folder: Path, findings: bool = True) -> str:
-    """The impact report of one amendment (its copy must be in place)."""
+def report(folder: Path, findings: bool = True, cases: bool | None = None) -> str:
+    """The impact report of one amendment (its copy must be in place). ``cases`` (default:
+    with the findings) adds the recorded cases that change, after the findings."""
     old, new = load_policy([str(POLICY)]), load_policy([str(folder)])
     if not (old.ok and new.ok):
         bad = [d for d in old.diagnostics + new.diagnostics if d.is_error]
@@ -57,7 +64,21 @@ def report(folder: Path, findings: bool = True) -> str:
     diff = diff_policies(old.policy, new.policy, old_label="policy/",
                          new_label=f"amendments/{folder.name}/", findings=findings,
                          show_path=rel, rulings=True)
-    return render_markdown(diff, "zh", f"Impact of amendment {title(folder)}")
+    text = render_markdown(diff, "zh", f"Impact of amendment {title(folder)}")
+    if findings if cases is None else cases:
+        text += "\n" + cases_section(old.policy, new.policy)
+    return text
+
+
+def cases_section(old, new) -> str:
+    """"Cases that change": tests/cases/ re-ruled under both versions."""
+    records = rule_corpus(old, new, iter_corpus([CORPUS]), progress=False)
+    for r in records:
+        r["source"] = str(Path(r["source"]).resolve().relative_to(ROOT))
+        for d in r.get("diagnostics", []):
+            d["file"] = str(Path(d["file"]).resolve().relative_to(ROOT))
+    impact = CasesImpact("tests/cases/", (), tuple(records))
+    return cases_markdown(impact).rstrip() + "\n"
 
 
 def build(check: bool = False) -> int:

@@ -180,3 +180,14 @@ def test_bundled_amendment_changes_the_repeated_error_case():
     assert changes["不得 予以容错"]["kind"] == "PROVEN → OPEN"
     assert changes["不得 予以容错"]["old_clauses"] == ["RC-X4"]
     assert changes["可以 予以容错"]["kind"] == "REFUTED → OPEN"
+
+
+def test_amendment_reports_list_the_cases_that_change():
+    """reports/amendments/ end with the corpus tests/cases/ re-ruled (amendments/build.py)."""
+    reports = ROOT / "reports" / "amendments"
+    fm = (reports / "01-force-majeure.md").read_text(encoding="utf-8")
+    cases = fm[fm.index("## Cases that change"):]
+    assert "| `tests/cases/real/06_repeated_error.yaml:9`" in cases
+    assert "`不得 予以容错` | PROVEN [RC-X4] | OPEN |" in cases
+    acc = (reports / "02-accountable-no-reward.md").read_text(encoding="utf-8")
+    assert "### admissible → inadmissible (1 case)" in acc[acc.index("## Cases that change"):]

@@ -278,15 +278,16 @@ def _one(item) -> dict:
 
 
 def rule_corpus(old, new, items, asked: list[str] | None = None, jobs: int = 0,
-                progress: bool | None = None, scheduler: str | None = None) -> list[dict]:
-    """One record per item, in input order: on a Dask cluster (``scheduler``), else on all
-    cores (one process per core, each compiling both versions once)."""
+                progress: bool | None = None, scheduler: str | None = None, texts=None) -> list[dict]:
+    """One record per item, in input order: on a Dask cluster (``scheduler``; ``texts``: both
+    versions' ``distributed.policy_texts``), else on all cores (one process per core, each
+    compiling both versions once)."""
     from ..rulings.batch import _bar
 
     if scheduler:
         from ..rulings.distributed import rule_precedents
 
-        return rule_precedents(scheduler, old, new, items, asked, progress=progress)
+        return rule_precedents(scheduler, texts[0], texts[1], items, asked, progress=progress)
     jobs = jobs or os.cpu_count() or 1
     progress = sys.stderr.isatty() if progress is None else progress
     out, pool, start = [], None, time.monotonic()
@@ -394,8 +395,8 @@ def _side_verdict(e: dict, side: str) -> str:
 
 
 def _scope(impact: CasesImpact) -> str:
-    return ("outcomes asked: " + ", ".join(impact.asked)) if impact.asked else \
-        "outcomes asked: each case's documents' decisions and actions (and a test case's expect:)"
+    return ("outcomes compared: " + ", ".join(impact.asked)) if impact.asked else \
+        "outcomes compared: each case's documents' decisions and actions, and a test case's expect:"
 
 
 def render_text(impact: CasesImpact) -> str:
@@ -434,7 +435,7 @@ def render_markdown(impact: CasesImpact, heading: str = "##") -> str:
     n = len(impact.records)
     out = [f"{heading} Cases that change", "",
            f"{n} recorded cases from `{impact.corpus}` re-ruled under both versions "
-           f"({_scope(impact)}): **{len(impact.changed)} change**"
+           f"— {_scope(impact)} — **{len(impact.changed)} change**"
            + (f", {len(impact.errors)} unreadable under both" if impact.errors else "") + ".", ""]
     for kind, members in impact.groups():
         out += [f"{heading}# {kind} ({_n_cases(len(members))})", ""]
