@@ -83,13 +83,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _diff(args, old, new) -> int:
-    loaded = []
+    loaded, sources = [], []
     for side in (old, new):
         result = load_or_report(side.paths)
         if result is None:
             print(f"error: cannot load the {side.label} side", file=sys.stderr)
             return INPUT_ERROR
         loaded.append(result.policy)
+        sources.append(result.sources)
 
     def show(path: str) -> str:
         return old.show(new.show(path))
@@ -100,7 +101,7 @@ def _diff(args, old, new) -> int:
     text = render(diff, args.format, args.lang)
     code = diff.exit_code()
     if args.cases:
-        impact = _cases(args, loaded[0], loaded[1])
+        impact = _cases(args, loaded[0], loaded[1], sources)
         if impact is None:
             return INPUT_ERROR
         text = _with_cases(text, impact, args.format)
@@ -114,7 +115,7 @@ def _diff(args, old, new) -> int:
     return code
 
 
-def _cases(args, old, new):
+def _cases(args, old, new, sources=()):
     """The impact on the recorded cases, or None (reported) when they cannot be read at all."""
     from ..diff.precedents import CasesImpact, iter_corpus, rule_corpus
     from ..rulings.select import suggest
@@ -129,14 +130,23 @@ def _cases(args, old, new):
         print(f"{args.cases}:1:1: error[C500] cannot read the cases: no case files (.yaml, .yml, .json, "
               ".jsonl) there", file=sys.stderr)
         return None
+    texts = None
     if args.scheduler:
-        from ..rulings.distributed import dask_problem
+        from ..rulings.distributed import DaskError, dask_problem, policy_texts
 
         problem = dask_problem()
         if problem:
             print(f"error: --scheduler: {problem}", file=sys.stderr)
             return None
-    records = rule_corpus(old, new, items, args.ask or None, jobs=args.jobs, scheduler=args.scheduler)
+        texts = tuple(policy_texts(s) for s in sources)
+    try:
+        records = rule_corpus(old, new, items, args.ask or None, jobs=args.jobs, scheduler=args.scheduler,
+                              texts=texts)
+    except RuntimeError as exc:         # DaskError: the cluster could not be used
+        if not args.scheduler or not isinstance(exc, DaskError):
+            raise
+        print(f"error: --scheduler: {exc}", file=sys.stderr)
+        return None
     impact = CasesImpact(args.cases, tuple(args.ask), tuple(records))
     for r in impact.errors:
         for d in r["diagnostics"][:3]:
