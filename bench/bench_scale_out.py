@@ -1,0 +1,91 @@
+"""Scale-out bench: batch rulings with every reading open, local process pool vs a Dask
+LocalCluster on this machine, per-case cost, and the projected time for 100,000 cases on
+a 32-worker cluster (from the measured per-case cost; linear scaling assumed).
+
+    python bench/bench_scale_out.py --cases 16          # policy/ by default
+
+Cases: ``bench_rulings.random_cases(policy, n, seed, "open", "admissible")`` (known facts
+drawn from random admissible complete cases, every interpretation open). Both runs write
+JSON Lines with the same functions; the bench checks the outputs are byte for byte equal.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def main(argv=None) -> int:
+    from bench_rulings import random_cases
+    from verifier.load import load_policy
+    from verifier.rulings.batch import iter_inputs, run_batch
+    from verifier.rulings.distributed import policy_texts, run_distributed
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("policy", nargs="*", default=[str(ROOT / "policy")])
+    ap.add_argument("--cases", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--target", type=int, default=100_000, help="cases in the projection")
+    ap.add_argument("--cluster", type=int, default=32, help="workers in the projection")
+    args = ap.parse_args(argv)
+
+    loaded = load_policy(args.policy)
+    policy = loaded.policy
+    work = Path(tempfile.mkdtemp(prefix="bench-scale-out-"))
+    cases = work / "cases.jsonl"
+    with open(cases, "w", encoding="utf-8") as fh:
+        for c in random_cases(policy, args.cases, args.seed, "open", "admissible"):
+            fh.write(json.dumps({"id": c.key, "facts": dict(c.facts)}, ensure_ascii=False, sort_keys=True) + "\n")
+    inputs = iter_inputs([cases])
+    print(f"{args.cases} admissible cases, every reading open ({len(policy.interpretations)} interpretations); "
+          f"{args.workers} workers; {os.cpu_count()} cores")
+
+    t0 = time.perf_counter()
+    run_batch(policy, inputs, work / "local.jsonl", jobs=args.workers, progress=False)
+    local = time.perf_counter() - t0
+    print(f"local pool ({args.workers} processes): {local:.1f} s, {local / args.cases:.2f} s/case wall, "
+          f"{local * args.workers / args.cases:.2f} s/case per worker")
+
+    from distributed import Client, LocalCluster
+
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=50) as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        start = time.perf_counter() - t0
+        idle = client.run(_rss_mb)
+        t0 = time.perf_counter()
+        run_distributed(cluster.scheduler_address, policy_texts(loaded.sources), inputs, work / "dask.jsonl",
+                        progress=False, client=client)
+        dask = time.perf_counter() - t0
+        after = client.run(_rss_mb)
+    same = (work / "local.jsonl").read_bytes() == (work / "dask.jsonl").read_bytes()
+    per_case = dask * args.workers / args.cases
+    print(f"dask LocalCluster ({args.workers} worker processes, 1 thread each; start {start:.1f} s): "
+          f"{dask:.1f} s, {dask / args.cases:.2f} s/case wall, {per_case:.2f} s/case per worker; "
+          f"output identical to the local pool: {same}")
+    print("worker memory (RSS): idle " + ", ".join(f"{v:.0f}" for v in idle.values()) + " MB; after the run "
+          + ", ".join(f"{v:.0f}" for v in after.values()) + " MB")
+    hours = per_case * args.target / args.cluster / 3600
+    print(f"projection: {args.target:,} cases on {args.cluster} workers at {per_case:.2f} s/case per worker "
+          f"= {hours:.1f} h (linear scaling assumed; measured on {args.cases} cases, not {args.target:,})")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
