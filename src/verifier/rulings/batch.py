@@ -245,6 +245,17 @@ def _ruling_record(engine, policy, case, key: str, explain: bool) -> dict:
         ruling = engine.rule(case)
         data = ruling_to_json(ruling, policy)
         return {"key": key, "status": "ok" if ruling.admissible else "inadmissible", "ruling": data}
+    if set(dict(case.readings)) < set(policy.interpretations):
+        # readings open: each outcome over the interpretations that can change it
+        ruling = engine.rule(case, explain=False)
+        if not ruling.admissible:
+            return {"key": key, "status": "inadmissible", "diagnostics": [as_json(d) for d in ruling.diagnostics]}
+        verdicts = {}
+        for o in ruling.outcomes:
+            per = {_reading_key(v.reading): v.status for v in o.verdicts}
+            values = set(per.values())
+            verdicts[outcome_text(o.outcome)] = values.pop() if len(values) == 1 else per
+        return {"key": key, "status": "ok", "verdicts": verdicts}
     tables = engine.statuses(case)
     if tables is None:
         ruling = engine.rule(case, explain=False)
