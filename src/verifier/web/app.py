@@ -167,6 +167,11 @@ def create_app(policy=None, service: Service | None = None, label: str = "policy
         out = await worker.run(key("verdict", case, goal, lang), lambda: service.verdict(case, goal, lang))
         return JSONResponse(out, headers=SECURITY_HEADERS)
 
+    async def explain(request: Request):
+        case, goal, lang = await read_request(request)
+        out = await worker.run(key("explain", case, goal, lang), lambda: service.explain(case, goal, lang))
+        return JSONResponse(out, headers=SECURITY_HEADERS)
+
     async def next_question(request: Request):
         case, goal, lang = await read_request(request)
         out = await worker.run(key("next", case, goal, lang), lambda: service.next_question(case, goal, lang))
@@ -232,12 +237,14 @@ def create_app(policy=None, service: Service | None = None, label: str = "policy
         Route("/", page, methods=["GET"]),
         Route("/static/{name}", static_file, methods=["GET"]),
         Route("/api/verdict", verdict, methods=["POST"]),
+        Route("/api/explain", explain, methods=["POST"]),
         Route("/api/next", next_question, methods=["POST"]),
         Route("/api/proof", proof, methods=["POST"]),
         Route("/api/load", load, methods=["POST"]),
         Route("/api/schema", schema, methods=["GET"]),
         Route("/download/{what}", download, methods=["POST"]),
         Route("/healthz", health, methods=["GET"]),
+        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
     ]
     middleware = []
     if allowed_hosts:

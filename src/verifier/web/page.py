@@ -19,13 +19,13 @@ UI = {
         "readings_note": "每项解释默认未指定:两种读法都考虑,结论若因读法而异会标明。",
         "open": "未指定(两种读法均考虑)", "true": "为真", "false": "为假", "yes": "是", "no": "否",
         "unknown": "未知", "phrase": "原文", "gloss": "英文", "clause_text": "条款原文",
-        "cites": "依据", "verdict": "结论", "next": "下一个最具决定性的问题", "decided": "目标已判定,无需再问。",
+        "cites": "依据", "verdict": "结论", "outcome": "结果", "next": "下一个最具决定性的问题", "decided": "目标已判定,无需再问。",
         "proof": "查看证明", "dl_case": "下载案例(YAML)", "dl_ruling": "下载裁定(Markdown)",
         "dl_certs": "下载证书(zip)", "clear": "清空", "load": "打开案例文件", "working": "计算中…",
         "depends": "取决于的解释", "clauses": "依据条款", "jump": "跳到该问题", "none": "(无)",
         "facts": "事实", "doc_facts": "项事实", "cert": "证书", "recheck": "复核命令",
         "inadmissible": "案例事实与假设矛盾", "error": "错误", "warnings": "警告", "known": "已知事实",
-        "by_reading": "各读法下", "int_hint": "整数", "search": "筛选事实…", "nojs": "本页需要 JavaScript 才能更新结论。",
+        "by_reading": "各读法下", "int_hint": "整数", "search": "筛选事实…", "maker": "由 {m} 裁量决定", "no_maker": "文本允许但未指定决定者", "nojs": "本页需要 JavaScript 才能更新结论。",
     },
     "en": {
         "title": "Policy ruling", "subtitle": "Fill in what is known; see what the text proves, what is open, and what to find out next",
@@ -34,7 +34,7 @@ UI = {
                          "that differs between them says so.",
         "open": "open (both readings considered)", "true": "true", "false": "false", "yes": "yes", "no": "no",
         "unknown": "unknown", "phrase": "source", "gloss": "gloss", "clause_text": "clause text",
-        "cites": "cites", "verdict": "Verdict", "next": "Most decisive next question",
+        "cites": "cites", "verdict": "Verdict", "outcome": "outcome", "next": "Most decisive next question",
         "decided": "The goal is decided; nothing more to ask.", "proof": "Show the proof",
         "dl_case": "Download case (YAML)", "dl_ruling": "Download ruling (Markdown)",
         "dl_certs": "Download certificates (zip)", "clear": "Clear", "load": "Open a case file",
@@ -42,7 +42,7 @@ UI = {
         "none": "(none)", "facts": "facts", "doc_facts": "facts", "cert": "certificate",
         "recheck": "re-check", "inadmissible": "the facts contradict the assumptions", "error": "Error",
         "warnings": "Warnings", "known": "known", "by_reading": "by reading", "int_hint": "integer",
-        "search": "filter facts…", "nojs": "This page needs JavaScript to update the verdict.",
+        "search": "filter facts…", "maker": "left to {m}", "no_maker": "permitted; no decision-maker is named", "nojs": "This page needs JavaScript to update the verdict.",
     },
 }
 
@@ -87,8 +87,10 @@ def render_page(service, lang: str = "zh", goal: list[str] | None = None) -> str
         _toolbar(service, t, goal_texts),
         _readings(policy, t, lang),
     ]
-    for doc in form_groups(policy):
-        parts.append(_document(doc, policy, t, lang, index))
+    first = _goal_docs(service, goal_texts)
+    docs = sorted(form_groups(policy), key=lambda d: d["doc"] not in first)
+    for doc in docs:
+        parts.append(_document(doc, policy, t, lang, index, not first or doc["doc"] in first))
     parts += [
         "</section>",
         _panel(t),
@@ -112,7 +114,8 @@ def _toolbar(service, t: dict, goal_texts: list[str]) -> str:
             value = json.dumps(g["texts"], ensure_ascii=False)
             selected = value == current and not found
             found = found or selected
-            options.append(f'<option value="{h(value)}"{" selected" if selected else ""}>{h(g["label"])}</option>')
+            options.append(f'<option value="{h(value)}" data-doc="{h(doc_id)}"{" selected" if selected else ""}>'
+                           f'{h(g["label"])}</option>')
         options.append("</optgroup>")
     if not found:
         options.insert(0, f'<option value="{h(current)}" selected>{h(" + ".join(goal_texts))}</option>')
@@ -146,9 +149,16 @@ def _readings(policy, t: dict, lang: str) -> str:
     return "\n".join(out)
 
 
-def _document(doc: dict, policy, t: dict, lang: str, index: dict) -> str:
+def _goal_docs(service, goal_texts: list[str]) -> set[str]:
+    """The documents declaring what the goal names (their facts are shown first, open)."""
+    policy = service.policy
+    names = {t.split("=")[0].split()[-1] for t in goal_texts if t.split()}
+    return {doc.id for doc in policy.documents for item in doc.items if getattr(item, "name", None) in names}
+
+
+def _document(doc: dict, policy, t: dict, lang: str, index: dict, open_: bool = True) -> str:
     n = sum(len(g["facts"]) for g in doc["groups"])
-    out = [f'<details class="doc" data-doc="{h(doc["doc"])}" open><summary><h2>{h(doc["doc"])} {h(doc["title"])}'
+    out = [f'<details class="doc" data-doc="{h(doc["doc"])}"{" open" if open_ else ""}><summary><h2>{h(doc["doc"])} {h(doc["title"])}'
            f' <span class="count">({n} {h(t["doc_facts"])})</span></h2></summary>']
     for g in doc["groups"]:
         clause = g["clause"]

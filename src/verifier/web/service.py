@@ -60,6 +60,7 @@ class Service:
         self.certified = RulingEngine(policy)
         self.goals = goal_choices(policy)
         self.default_goal = self.goals[0]["texts"] if self.goals else []
+        self._recent: dict = {}
 
     # ------------------------------------------------------------ inputs
     def read_case(self, text: str, fmt: str = "json") -> Case:
@@ -86,30 +87,47 @@ class Service:
 
     # ------------------------------------------------------------ answers
     def verdict(self, case: Case, goal: list[tuple], lang: str = "zh") -> dict:
-        """The live verdict: status per outcome, per reading, the readings it depends on, and
-        the deciding clauses of the decided ones (z3 cores, sorted by ``explain``)."""
+        """The live verdict: the status of each outcome, per reading of the interpretations
+        it depends on (one ``rule`` call, no proofs)."""
+        start = time.perf_counter()
+        ruling = self._statuses(case, goal)
+        out = self._base(ruling, goal, lang)
+        out["elapsed_ms"] = round((time.perf_counter() - start) * 1000, 1)
+        return out
+
+    def _statuses(self, case: Case, goal: list[tuple]):
+        """``rule(explain=False)`` on the goal, remembered for the requests that follow
+        (the page asks for the verdict, then its clauses, of the same case)."""
+        key = (case.facts, case.readings, tuple(goal))
+        if key not in self._recent:
+            self._recent[key] = self.live.rule(case, only=set(goal), explain=False)
+            while len(self._recent) > 32:
+                self._recent.pop(next(iter(self._recent)))
+        return self._recent[key]
+
+    def explain(self, case: Case, goal: list[tuple], lang: str = "zh") -> dict:
+        """The deciding clauses of the outcomes decided in every reading (z3 cores sorted by
+        ``rulings.explain``, as the ruling's bottom line shows them) and the ruling's
+        warnings (e.g. C508: a recorded decision the text refuses)."""
         start = time.perf_counter()
         engine = self.live
-        ruling = engine.rule(case, only=set(goal), explain=False)
-        out = self._base(ruling, goal, lang)
+        ruling = self._statuses(case, goal)
+        out: dict = {"ok": True, "admissible": ruling.admissible, "clauses": {}, "warnings": [], "clause_text": {}}
         if ruling.admissible:
             decided = {o.outcome for o in ruling.outcomes if all(v.status != OPEN for v in o.verdicts)}
-            clauses: dict = {}
-            if decided:
-                explained = engine.rule(case, only=decided, explain=True)
-                for o in explained.outcomes:
-                    cs: list[str] = []
-                    for v in o.verdicts:
-                        if v.reasons is not None:
-                            cs += v.reasons.clauses(self.policy)
-                        elif v.status == DISCRETION:
-                            cs += [c for d in self.policy.discretions if d.id in v.discretions for c in d.meta.cites]
-                    clauses[o.outcome] = list(dict.fromkeys(cs))
+            explained = engine.rule(case, only=decided, explain=True) if decided else None
+            for o in explained.outcomes if explained else ():
+                cs: list[str] = []
+                for v in o.verdicts:
+                    if v.reasons is not None:
+                        cs += v.reasons.clauses(self.policy)
+                    elif v.status == DISCRETION:
+                        cs += [c for d in self.policy.discretions if d.id in v.discretions for c in d.meta.cites]
+                out["clauses"][outcome_text(o.outcome, "zh")] = list(dict.fromkeys(cs))
+            if explained:
                 out["warnings"] = diagnostics_json(explained.diagnostics)
-            for item, o in zip(out["outcomes"], ruling.outcomes):
-                item["clauses"] = clauses.get(o.outcome, [])
-            out["clause_text"] = {c: self.policy.clauses[c].text for item in out["outcomes"]
-                                  for c in item["clauses"] if c in self.policy.clauses}
+            out["clause_text"] = {c: self.policy.clauses[c].text for cs in out["clauses"].values()
+                                  for c in cs if c in self.policy.clauses}
         out["elapsed_ms"] = round((time.perf_counter() - start) * 1000, 1)
         return out
 
@@ -155,7 +173,9 @@ class Service:
                         "reading": dict(v.reading), "status": v.status, "word": STATUS_WORDS[lang][v.status],
                         "certificate": p.certificate if p else None, "z3": p.z3 if p else None,
                         "cvc5": p.cvc5 if p else None,
-                        "clauses": list(v.reasons.clauses(self.policy)) if v.reasons else [],
+                        "clauses": list(v.reasons.clauses(self.policy)) if v.reasons else
+                        list(dict.fromkeys(c for d in self.policy.discretions if d.id in v.discretions
+                                           for c in d.meta.cites)),
                         "rules": list(v.reasons.deciding) if v.reasons else [],
                         "makers": list(v.makers)})
                 item["proofs"] = proofs

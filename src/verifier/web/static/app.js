@@ -128,7 +128,7 @@
       return;
     }
     const table = el("table", { class: "outcomes" });
-    table.append(el("tr", {}, el("th", { text: ui.verdict }), el("th", {}), el("th", { text: ui.depends }),
+    table.append(el("tr", {}, el("th", { text: ui.outcome }), el("th", { text: ui.verdict }), el("th", { text: ui.depends }),
       el("th", { text: ui.clauses })));
     for (const o of v.outcomes) {
       const deps = el("td", { class: "deps" });
@@ -139,13 +139,7 @@
         if (fs) fs.classList.add("depends");
       });
       if (!o.depends_on.length) deps.append("—");
-      const cl = el("td", { class: "clauses" });
-      (o.clauses || []).forEach((c, k) => {
-        if (k) cl.append(", ");
-        cl.append(clauseTip(c));
-        for (const fs of document.querySelectorAll(".clause")) if (fs.dataset.clause === c) fs.classList.add("deciding");
-      });
-      if (!(o.clauses || []).length) cl.append("—");
+      const cl = el("td", { class: "clauses", "data-outcome": o.outcome, text: "…" });
       const status = el("td", {}, el("span", { class: "status status-" + o.status, text: o.word, "data-status": o.status }));
       const row = el("tr", { class: "outcome", "data-outcome": o.outcome }, el("td", { class: "name", text: o.shown }),
         status, deps, cl);
@@ -159,9 +153,23 @@
       }
     }
     box.append(table);
-    if ((v.warnings || []).length) {
+  }
+
+  function renderClauses(x) {
+    for (const cell of document.querySelectorAll("#verdict td.clauses")) {
+      const cs = (x.clauses || {})[cell.dataset.outcome] || [];
+      cell.replaceChildren();
+      cs.forEach((c, k) => {
+        if (k) cell.append(", ");
+        cell.append(clauseTip(c));
+        for (const fs of document.querySelectorAll(".clause")) if (fs.dataset.clause === c) fs.classList.add("deciding");
+      });
+      if (!cs.length) cell.append("—");
+    }
+    const box = $("verdict");
+    if ((x.warnings || []).length) {
       const list = el("ul", { class: "warnings" });
-      for (const d of v.warnings) list.append(el("li", {}, "⚠ ", el("code", { text: d.code }), " ",
+      for (const d of x.warnings) list.append(el("li", {}, "⚠ ", el("code", { text: d.code }), " ",
         lang === "zh" ? d.message_zh : d.message, d.hint ? " — " + d.hint : ""));
       box.append(el("h3", { text: ui.warnings }), list);
     }
@@ -215,6 +223,11 @@
       showProblems(null);
       renderVerdict(v);
       document.body.setAttribute("data-verdict-seq", String(mine));
+      if (v.admissible) {
+        const x = await post("api/explain", c);
+        if (mine !== seq) return;
+        renderClauses(x);
+      }
       const n = await post("api/next", c);
       if (mine !== seq) return;
       renderNext(n);
@@ -222,6 +235,7 @@
     } catch (err) {
       if (mine !== seq) return;
       showProblems(err);
+      $("verdict").replaceChildren();     // a rejected case has no verdict: never show the last one
       renderNext(null);
       document.body.setAttribute("data-verdict-seq", String(mine));
       document.body.setAttribute("data-next-seq", String(mine));
@@ -254,6 +268,8 @@
             .map(([n, b]) => n + " = " + (b ? ui.true : ui.false)).join(", ");
           const li = el("div", { class: "proof-verdict" });
           if (words) li.append(el("div", { class: "reading", text: words + ": " + v.word }));
+          if (v.status === "DISCRETION") li.append(el("div", { class: "makers",
+            text: v.makers.length ? ui.maker.replace("{m}", v.makers.join(lang === "zh" ? "、" : ", ")) : ui.no_maker }));
           for (const c of v.clauses) li.append(el("blockquote", {}, el("b", { text: c + " " }), data.clauses[c] || ""));
           if (v.certificate) li.append(el("div", { class: "cert" }, ui.cert + " ", el("code", { text: v.certificate }),
             " (z3: " + v.z3 + ", cvc5: " + v.cvc5 + ")"));
@@ -323,7 +339,12 @@
   // ------------------------------------------------------------------ wiring
   $("form").addEventListener("change", (e) => { if (e.target.id !== "load-file" && e.target.id !== "filter") schedule(); });
   $("form").addEventListener("input", (e) => { if (e.target.type === "number") schedule(400); });
-  $("goal").addEventListener("change", () => schedule(0));
+  $("goal").addEventListener("change", () => {
+    const opt = $("goal").selectedOptions[0];
+    const doc = opt && opt.dataset.doc;
+    if (doc) for (const d of document.querySelectorAll("details.doc")) if (d.dataset.doc === doc) d.open = true;
+    schedule(0);
+  });
   $("clear").addEventListener("click", () => { clearForm(); schedule(0); });
   $("filter").addEventListener("input", (e) => filter(e.target.value));
   $("load-file").addEventListener("change", (e) => { if (e.target.files[0]) loadFile(e.target.files[0]); e.target.value = ""; });
