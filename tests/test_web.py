@@ -272,7 +272,7 @@ def test_concurrent_requests_are_serialised(client):
 # ------------------------------------------------------------------ verdicts equal the library's
 
 def _suite_cases():
-    picks = [("rc_conditions.yaml", 0), ("rc_conditions.yaml", 1), ("jl_e1.yaml", 0),
+    picks = [("rc_conditions.yaml", 0), ("rc_conditions.yaml", 1), ("jl_e1.yaml", 0), ("jl_measures.yaml", 33),
              ("real/01_funds_moved.yaml", 0), ("rc_procedure.yaml", 0)]
     out = []
     for name, i in picks:

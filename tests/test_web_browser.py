@@ -183,9 +183,9 @@ def _expected(library, facts, readings, goal_texts) -> dict:
     return {outcome_text(o.outcome): o.status for o in ruling.outcomes}
 
 
-def _case(name, i):
+def _case(name, i, expect=False):
     c = yaml.safe_load((CASES / name).read_text(encoding="utf-8"))["cases"][i]
-    return c["facts"], c.get("readings", {})
+    return (c["facts"], c.get("readings", {})) + ((c["expect"],) if expect else ())
 
 
 def _wait_file(folder: Path, name: str) -> Path:
@@ -200,17 +200,23 @@ def _wait_file(folder: Path, name: str) -> Path:
 
 # ------------------------------------------------------------------ tests
 
-@pytest.mark.parametrize("name, i, goal", [("rc_conditions.yaml", 0, RC_GOAL), ("jl_e1.yaml", 0, JL_GOAL),
+@pytest.mark.parametrize("name, i, goal", [("rc_conditions.yaml", 0, RC_GOAL), ("jl_measures.yaml", 21, JL_GOAL),
                                            ("real/01_funds_moved.yaml", 0, RC_GOAL)])
 def test_verdicts_shown_equal_the_library(server, browser, library, tmp_path, name, i, goal):
-    facts, readings = _case(name, i)
+    facts, readings, expect = _case(name, i, expect=True)
     _open(browser, server)
     _goal(browser, goal)
     _fill(browser, facts, readings)
     browser.save_screenshot(str(tmp_path / f"filled-{Path(name).stem}.png"))
     shown = _shown(browser)
     assert shown == _expected(library, facts, readings, goal)
+    assert {k: v for k, v in expect.items() if k in shown} == {k: shown[k] for k in expect if k in shown}
     assert browser.find_element(By.ID, "problems").text == ""
+    # the deciding clauses arrive after the verdict and are marked in the form
+    cells = browser.find_elements(By.CSS_SELECTOR, "#verdict td.clauses")
+    assert cells and all(c.text != "…" for c in cells)
+    if any(s in ("PROVEN", "REFUTED") for s in shown.values()):
+        assert browser.find_elements(By.CSS_SELECTOR, "#verdict abbr.clause-ref")
 
 
 def test_follow_the_next_question_until_decided(server, browser, library, downloads, tmp_path):
@@ -233,7 +239,10 @@ def test_follow_the_next_question_until_decided(server, browser, library, downlo
         kind = type(fact.type).__name__
         value = truth.get(name, False if kind == "BoolType" else
                           fact.type.labels[0] if kind == "EnumType" else fact.type.lo)
-        if step == 0:
+        if step == 0:           # the panel's button scrolls to the highlighted question in the form
+            browser.find_element(By.CSS_SELECTOR, "#next-body button.jump").click()
+            assert browser.execute_script("const r = arguments[0].getBoundingClientRect();"
+                                          "return r.top >= 0 && r.bottom <= window.innerHeight;", highlighted[0])
             browser.save_screenshot(str(tmp_path / "interview-first-question.png"))
         _set_fact(browser, name, value)
         _ready(browser)
