@@ -123,7 +123,7 @@ def main() -> int:
         return (f"{name:<32} n={len(xs):3d}  median {statistics.median(xs):7.1f} ms  p90 {p90:7.1f} ms"
                 f"  max {xs[-1]:7.1f} ms")
 
-    print(f"server start (load + compile twice) {startup:.1f} s; page {len(page) // 1024} KiB in {page_ms:.0f} ms; "
+    print(f"server start (load + compile) {startup:.1f} s; page {len(page) // 1024} KiB in {page_ms:.0f} ms; "
           f"first verdict (cold) {first_ms:.0f} ms")
     print(line("verdict update (/api/verdict)", verdict_ms))
     print(line("deciding clauses (/api/explain)", explain_ms))
