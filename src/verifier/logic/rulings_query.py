@@ -222,6 +222,7 @@ class RulingsQuery:
         self._lits: dict[tuple, z3.BoolRef] = {}
         self._pair = None
         self._irrelevant: dict[tuple, list[frozenset]] = {}   # learnt: reading irrelevant given these
+        self._others: dict[str, list] = {}
 
     IMPLICANT_LIMIT = 200      # learnt implicants kept per outcome and value
 
@@ -712,8 +713,11 @@ class RulingsQuery:
         if any(core <= present for core in learnt):
             return False
         lits = [self.fact_literal(n, v, a) for n, v in facts] + [self.reading_literal(n, v, a) for n, v in readings]
-        base = lits + [select[n] for n in sorted(select) if n != name] + [a.interps[name], z3.Not(b.interps[name]),
-                                                                           differs[key]]
+        others = self._others.get(name)
+        if others is None:                  # every fact and every other interpretation the same
+            others = self._others[name] = [select[n] for n in sorted(select) if n != name] + [
+                a.interps[name], z3.Not(b.interps[name])]
+        base = lits + others + [differs[key]]
         in_core = self._check_core(solver, base)
         if in_core is None:
             return True

@@ -181,8 +181,9 @@ class RulingEngine:
 
         # admissibility depends on the readings only through the assumptions' interpretations
         combos = readings_over(self._assumption_interps)
-        admissible = [r for r in combos if decided(r) is not None]
-        excluded = [(r, ()) for r in combos if decided(r) is None]
+        nothing = frozenset()                  # admissibility only: no outcome asked
+        admissible = [r for r in combos if decided(r, nothing) is not None]
+        excluded = [(r, ()) for r in combos if decided(r, nothing) is None]
         if excluded:        # why: the core of the first excluded reading
             excluded[0] = (excluded[0][0], tuple(self.query.core(case.facts, excluded[0][0])))
         if not admissible:
