@@ -210,8 +210,23 @@ def bottom_line(ruling: Ruling, policy, lang: str) -> list[str]:
     for o in ruling.outcomes:
         rows.append((outcome_text(o.outcome, lang), _row_status(o, lang), ", ".join(o.depends_on) or "—",
                      ", ".join(_row_clauses(o, policy)[:6]) or "—"))
+    return _table(rows)
+
+
+def _table(rows: list[tuple]) -> list[str]:
+    """Rows of four columns, the first three padded to their width in terminal cells."""
     widths = [max(_width(r[i]) for r in rows) for i in range(3)]
     return ["  " + "  ".join(_pad(c, widths[i]) if i < 3 else c for i, c in enumerate(r)).rstrip() for r in rows]
+
+
+def _after_table(ruling: Ruling, lang: str, hidden: int) -> list[str]:
+    """How to see the outcomes left out, then the warnings (C508, C509, …)."""
+    L = LABELS[lang]
+    out = ["  " + L["more"].format(n=hidden)] if hidden else []
+    if ruling.diagnostics:
+        out += ["", f"{L['warnings']}:"]
+        out += [f"  ⚠ [{d.code}] {d.message(lang)}" + (f" — {d.hint}" if d.hint else "") for d in ruling.diagnostics]
+    return out
 
 
 def _verdict_lines(v: Verdict, policy, lang: str, explain_all: bool, cited: list) -> list[str]:
@@ -363,12 +378,7 @@ def ruling_lines(ruling: Ruling, policy, lang: str = "zh", explain_all: bool = F
         out.append(f"{WORDS[lang]['excluded']}: {describe_readings([r for r, _ in ruling.excluded], every, lang)}")
     if summary is not None:
         return out + [""] + summary_lines(ruling, policy, lang, summary[0], summary[1], explain_all, hidden)
-    out += ["", f"{L['bottom']}:"] + bottom_line(ruling, policy, lang)
-    if hidden:
-        out.append("  " + L["more"].format(n=hidden))
-    if ruling.diagnostics:
-        out += ["", f"{L['warnings']}:"]
-        out += [f"  ⚠ [{d.code}] {d.message(lang)}" + (f" — {d.hint}" if d.hint else "") for d in ruling.diagnostics]
+    out += ["", f"{L['bottom']}:"] + bottom_line(ruling, policy, lang) + _after_table(ruling, lang, hidden)
     cited: list = []
     out += ["", f"{L['details']}:"]
     for o in ruling.outcomes:
@@ -475,16 +485,10 @@ def summary_lines(ruling: Ruling, policy, lang: str, questions: list, goal: list
         clauses = list(dict.fromkeys(c for o in outcomes for c in _row_clauses(o, policy)))
         rows.append((name, word, ", ".join(depends_on) or "—", ", ".join(clauses[:6]) or "—"))
         detail += [o for o in outcomes if kind == "decision" or explain_all and _worth_detail(o, lang)]
-    widths = [max(_width(r[i]) for r in rows) for i in range(3)]
-    out = [f"{L['bottom']}:"]
-    out += ["  " + "  ".join(_pad(c, widths[i]) if i < 3 else c for i, c in enumerate(r)).rstrip() for r in rows]
+    out = [f"{L['bottom']}:"] + _table(rows)
     if quiet:
         out.append(f"  {S['quiet']}:" + ("、" if lang == "zh" else ", ").join(quiet))
-    if hidden:
-        out.append("  " + L["more"].format(n=hidden))
-    if ruling.diagnostics:
-        out += ["", f"{L['warnings']}:"]
-        out += [f"  ⚠ [{d.code}] {d.message(lang)}" + (f" — {d.hint}" if d.hint else "") for d in ruling.diagnostics]
+    out += _after_table(ruling, lang, hidden)
     cited: list = []
     if questions:
         out += ["", f"{S['next']}:"] + _aggregate_questions(questions, goal, policy, lang, cited)
