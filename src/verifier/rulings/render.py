@@ -166,6 +166,10 @@ def describe_readings(group: list, every: list, lang: str = "zh") -> str:
     return " | ".join(", ".join(f"{n} = {_value(v, lang)}" for n, v in r) for r in shown)
 
 
+def _colon(lang: str) -> str:
+    return ":" if lang == "zh" else ": "
+
+
 def _status_word(v_or_status, lang: str) -> str:
     L = LABELS[lang]
     if isinstance(v_or_status, Verdict):
@@ -253,11 +257,11 @@ def _proof_lines(v: Verdict, policy, lang: str, explain_all: bool, cited: list) 
     if v.silent:
         lines.append(L["silent_text"] + ("。" if lang == "zh" else "."))
     if facts:
-        lines.append(f"{L['known']}:" + ("; " if lang == "en" else ";").join(
+        lines.append(f"{L['known']}{_colon(lang)}" + ("; " if lang == "en" else ";").join(
             fact_text(policy, n, x, lang) for n, x in facts))
     for n, x in (i for k, i in prem if k == "reading"):
         interp = policy.interpretations[n]
-        lines.append(f"{L['readings']} {n} = {_value(x, lang)}:{interp.if_true if x else interp.if_false}")
+        lines.append(f"{L['readings']} {n} = {_value(x, lang)}{_colon(lang)}{interp.if_true if x else interp.if_false}")
     reasons = v.reasons
     shown = list(reasons.deciding) if reasons else [i for k, i in prem if k == "rule"]
     if explain_all and reasons:
@@ -265,7 +269,7 @@ def _proof_lines(v: Verdict, policy, lang: str, explain_all: bool, cited: list) 
     for rid in shown:
         r = policy.rules[rid]
         cited += list(r.meta.cites)
-        lines.append(f"{', '.join(r.meta.cites) or rid} {L['rule']}:{_rule_words(r, policy, lang)} [{rid}]")
+        lines.append(f"{', '.join(r.meta.cites) or rid} {L['rule']}{_colon(lang)}{_rule_words(r, policy, lang)} [{rid}]")
     if reasons:
         for p in reasons.priorities:
             losers = sorted({low for low, high in reasons.defeated if _covers(policy, p, high, low)})
@@ -311,14 +315,14 @@ def _question_lines(v: Verdict, policy, lang: str, cited: list) -> list[str]:
             word = L["still_open"] if st == OPEN else L[st]
             cited += list(a.clauses)
             parts.append(f"{_value(a.value, lang)} → {word}" + (f"({', '.join(a.clauses[:4])})" if a.clauses else ""))
-        lines.append(head + (":" + ";".join(parts) if parts else ""))
+        lines.append(head + (_colon(lang) + ("; " if lang == "en" else ";").join(parts) if parts else ""))
     return lines
 
 
 def _outcome_block(o, policy, lang: str, explain_all: bool, cited: list, questions: bool = True) -> list[str]:
     """One outcome: its verdict per group of readings, in words."""
     L = LABELS[lang]
-    out = [f"■ {outcome_text(o.outcome, lang)}:{_row_status(o, lang)}"]
+    out = [f"■ {outcome_text(o.outcome, lang)}{_colon(lang)}{_row_status(o, lang)}"]
     groups: list[tuple[str, list]] = []
     for v in o.verdicts:
         for status, members in groups:
@@ -335,7 +339,7 @@ def _outcome_block(o, policy, lang: str, explain_all: bool, cited: list, questio
             rest = [tuple(x for x in v.reading if x[0] in names) for v in o.verdicts if v not in members]
             cubes = cover(mine, rest)
             when = (";" if lang == "zh" else "; or ").join(_reading_words(c, policy, lang) for c in cubes)
-            out.append(f"  {L['under']} {when}:{status}")
+            out.append(f"  {L['under']} {when}{_colon(lang)}{status}")
             indent = "      "
         if members[0].status == OPEN and not questions:
             continue
@@ -361,8 +365,7 @@ def ruling_lines(ruling: Ruling, policy, lang: str = "zh", explain_all: bool = F
     if case.description:
         out.append(case.description.strip())
     facts = ("; " if lang == "en" else ";").join(f"{n} = {_value(v, lang)}" for n, v in case.facts)
-    colon = ":" if lang == "zh" else ": "
-    out.append(f"{L['facts']}{colon}{facts or L['none']}")
+    out.append(f"{L['facts']}{_colon(lang)}{facts or L['none']}")
     given = dict(case.readings)
     open_n = len(set(policy.interpretations) - set(given))
     if given:
