@@ -390,8 +390,12 @@ class RulingEngine:
                            reasons=sort_premises(self, case, reading, proof.premises))
         if status == DISCRETION:
             ds = self._discretions_in(case, reading, o, fixed)
+            proof = reasons = None
+            if o[0] == MAY:             # the permission itself is proven: say by which clause
+                proof = self.prove(case, reading, o, True, diagnostics)
+                reasons = sort_premises(self, case, reading, proof.premises)
             return Verdict(o, reading, status, makers=tuple(sorted({d.maker for d in ds})),
-                           discretions=tuple(d.id for d in ds))
+                           discretions=tuple(d.id for d in ds), proof=proof, reasons=reasons)
         questions = tuple(self.investigator.rank(case, [reading], [o])) if ask else ()
         if not explain_all:
             return Verdict(o, reading, OPEN, questions=questions)

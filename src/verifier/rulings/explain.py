@@ -4,15 +4,15 @@ make them win, the rules they outrank, and the rules that simply did not apply.
 A minimal core names every rule whose semantics the proof needs — for a refused
 permission that is every route to it, applicable or not. The three-valued evaluation of
 the case (``verifier.evaluate.partial``) under the verdict's reading sorts them: a rule
-whose condition is TRUE and that is not outranked decides; one that is TRUE but outranked
-is defeated (by the priority declarations named); the others did not apply. Nothing here
-changes what is proven — it only orders the premises of a checked proof.
+whose condition is TRUE (or, when none is, UNKNOWN: it turns on an open reading the proof
+covers either way) and that is not outranked decides; one that holds but is outranked is
+defeated (by the priority declarations named); the others did not apply. Nothing here changes what is proven — it only orders the premises of a checked proof.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..evaluate.partial import TRUE
+from ..evaluate.partial import TRUE, UNKNOWN
 from ..model import Priority
 
 
@@ -38,10 +38,12 @@ def sort_premises(engine, case, reading, premises) -> Reasons:
     position = query._position
     rules = [i for k, i in premises if k == "rule"]
 
-    def applies(rid: str) -> bool:
-        return values is not None and values[position[("applicable", rid, None)]] == TRUE
+    def value(rid: str):
+        return UNKNOWN if values is None else values[position[("applicable", rid, None)]]
 
-    live = [r for r in rules if applies(r)]
+    # rules whose condition holds; when none does, those whose condition is UNKNOWN in
+    # three-valued logic (it turns on an open reading, and the proof covers every case)
+    live = [r for r in rules if value(r) == TRUE] or [r for r in rules if value(r) == UNKNOWN]
     defeated, used = [], []
     for r in live:
         winners = [h for h in live if (h, r) in policy.prevails]

@@ -189,7 +189,7 @@ def _row_clauses(o, policy) -> list[str]:
     for v in o.verdicts:
         if v.reasons is not None:
             out += v.reasons.clauses(policy)
-        elif v.status == DISCRETION:
+        if v.status == DISCRETION:
             out += [c for d in policy.discretions if d.id in v.discretions for c in d.meta.cites]
     return list(dict.fromkeys(out))
 
@@ -243,7 +243,10 @@ def _verdict_lines(v: Verdict, policy, lang: str, explain_all: bool, cited: list
         cited += [c for d in ds for c in d.meta.cites]
         text = L["maker"].format(m=sep.join(v.makers)) if v.makers else L["no_maker"]
         clauses = sorted({c for d in ds for c in d.meta.cites})
-        return [text + (f"({', '.join(clauses)})" if clauses else "")]
+        lines = [text + (f"({', '.join(clauses)})" if clauses else "")]
+        if v.proof is not None:         # 可以 X: the clauses that permit it
+            lines += _proof_lines(v, policy, lang, explain_all, cited)
+        return lines
     if v.status == OPEN:
         return _question_lines(v, policy, lang, cited)
     return []
