@@ -123,6 +123,13 @@ def test_unknown_facts_and_readings(client):
     assert "decision" in body["diagnostics"][0]["hint"]
 
 
+def test_thousands_of_unknown_names(client):
+    body = json.dumps({"facts": {f"假{i}": True for i in range(12_000)}}, ensure_ascii=False)
+    assert len(body.encode()) < 256 * 1024
+    out = _problem(client.post("/api/verdict", content=body.encode()), 422, "case", ["C501"])
+    assert len(out["diagnostics"]) == 50 and "12000" in out["message"]
+
+
 def test_wrong_types(client):
     cases = [
         ({"facts": {"谋取私利": "true"}}, "C502"),

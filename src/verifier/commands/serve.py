@@ -45,7 +45,8 @@ def _seconds(text: str) -> float:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        import uvicorn  # noqa: F401
+        import uvicorn
+
         from ..web.app import create_app
     except ModuleNotFoundError as exc:
         print(f"error: verifier serve needs {exc.name}: install the web extra "
@@ -63,8 +64,6 @@ def run(args: argparse.Namespace) -> int:
                      allowed_hosts=hosts)
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"verifier serve: http://{shown}:{args.port}/  (Ctrl-C stops)", file=sys.stderr, flush=True)
-    import uvicorn
-
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 limit_concurrency=64, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)
     return OK

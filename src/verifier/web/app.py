@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -140,9 +141,17 @@ def create_app(policy=None, service: Service | None = None, label: str = "policy
     async def read_request(request: Request, fmt: str = "json"):
         text = await body_text(request)
         goal_texts = request.query_params.getlist("goal")
-        case = service.read_case(text, fmt)           # fast: no solver
         goal = service.parse_goal(goal_texts)
+        case = await read_case(text, fmt)
         return case, goal, lang_of(request)
+
+    async def read_case(text: str, fmt: str):
+        """The case loader, off the event loop (no solver: any thread will do); a body of
+        thousands of unknown names takes it seconds."""
+        try:
+            return await asyncio.wait_for(run_in_threadpool(service.read_case, text, fmt), timeout)
+        except asyncio.TimeoutError:
+            raise Problem(504, "timeout", f"reading the case took longer than {timeout:g} s") from None
 
     def key(kind, case, goal, lang):
         return (kind, case.facts, case.readings, case.key, case.description, tuple(goal), lang)
@@ -188,7 +197,7 @@ def create_app(policy=None, service: Service | None = None, label: str = "policy
         if fmt not in ("yaml", "json"):
             raise Problem(400, "format", "fmt is yaml or json")
         text = await body_text(request)
-        case = service.read_case(text, fmt)
+        case = await read_case(text, fmt)
         return JSONResponse({"ok": True, "id": case.key, "description": case.description,
                              "facts": dict(case.facts), "readings": dict(case.readings)}, headers=SECURITY_HEADERS)
 

@@ -17,7 +17,7 @@ from ..cases import Case
 from ..cases.loader import read_case_text
 from ..diagnostics import has_errors
 from ..diagnostics.render import as_json
-from ..model import DECIDE, MAY, MUST, MUST_NOT, BoolType, EnumType
+from ..model import BoolType, EnumType
 from ..rulings.model import DEPENDS, DISCRETION, OPEN, PROVEN, REFUTED, outcome_text
 
 SOURCE = "<web>"          # the case's "file name" in diagnostics: never a path
@@ -28,6 +28,7 @@ STATUS_WORDS = {
            DEPENDS: "DEPENDS ON READING"},
 }
 RECHECK = "python -m verifier.certificates certificates/*.smt2"
+MAX_DIAGNOSTICS = 50      # diagnostics listed in one answer (the message gives the total)
 
 
 class Problem(Exception):
@@ -68,8 +69,10 @@ class Service:
         case, diagnostics = read_case_text(text, SOURCE, self.policy, fmt=fmt, key="web")
         if case is None or has_errors(diagnostics):
             codes = sorted({d.code for d in diagnostics}) or ["C500"]
-            raise Problem(422, "case", f"the case was not accepted ({', '.join(codes)})",
-                          diagnostics_json(diagnostics))
+            shown = diagnostics_json(diagnostics)
+            more = f"; the first {MAX_DIAGNOSTICS} of {len(shown)} are listed" if len(shown) > MAX_DIAGNOSTICS else ""
+            raise Problem(422, "case", f"the case was not accepted ({', '.join(codes)}){more}",
+                          shown[:MAX_DIAGNOSTICS])
         return case
 
     def parse_goal(self, texts: list[str]) -> list[tuple]:
@@ -117,13 +120,7 @@ class Service:
             decided = {o.outcome for o in ruling.outcomes if all(v.status != OPEN for v in o.verdicts)}
             explained = engine.rule(case, only=decided, explain=True) if decided else None
             for o in explained.outcomes if explained else ():
-                cs: list[str] = []
-                for v in o.verdicts:
-                    if v.reasons is not None:
-                        cs += v.reasons.clauses(self.policy)
-                    elif v.status == DISCRETION:
-                        cs += [c for d in self.policy.discretions if d.id in v.discretions for c in d.meta.cites]
-                out["clauses"][outcome_text(o.outcome, "zh")] = list(dict.fromkeys(cs))
+                out["clauses"][outcome_text(o.outcome, "zh")] = deciding_clauses(o.verdicts, self.policy)
             if explained:
                 out["warnings"] = diagnostics_json(explained.diagnostics)
             out["clause_text"] = {c: self.policy.clauses[c].text for cs in out["clauses"].values()
@@ -173,9 +170,7 @@ class Service:
                         "reading": dict(v.reading), "status": v.status, "word": STATUS_WORDS[lang][v.status],
                         "certificate": p.certificate if p else None, "z3": p.z3 if p else None,
                         "cvc5": p.cvc5 if p else None,
-                        "clauses": list(v.reasons.clauses(self.policy)) if v.reasons else
-                        list(dict.fromkeys(c for d in self.policy.discretions if d.id in v.discretions
-                                           for c in d.meta.cites)),
+                        "clauses": deciding_clauses([v], self.policy),
                         "rules": list(v.reasons.deciding) if v.reasons else [],
                         "makers": list(v.makers)})
                 item["proofs"] = proofs
@@ -243,10 +238,14 @@ class Service:
                                      + "\n")
         return buf.getvalue()
 
-    # ------------------------------------------------------------ the form
-    def vocabulary(self, lang: str = "zh") -> dict:
-        """Facts grouped by document and clause (the source of ``verifier schema``)."""
-        return form_groups(self.policy)
+
+def deciding_clauses(verdicts, policy) -> list[str]:
+    """The clauses the ruling's bottom line lists for these verdicts (``rulings.render``)."""
+    from types import SimpleNamespace
+
+    from ..rulings.render import _row_clauses
+
+    return list(_row_clauses(SimpleNamespace(verdicts=list(verdicts)), policy))
 
 
 def ruling_goal(ruling) -> list[tuple]:
@@ -318,7 +317,3 @@ def fact_kind(fact) -> tuple[str, list]:
     if isinstance(t, EnumType):
         return "enum", list(t.labels)
     return "int", [t.lo, t.hi]
-
-
-__all__ = ["Service", "Problem", "goal_choices", "form_groups", "fact_kind", "STATUS_WORDS",
-           "DECIDE", "MAY", "MUST", "MUST_NOT"]
