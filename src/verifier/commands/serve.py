@@ -43,6 +43,16 @@ def _seconds(text: str) -> float:
     return n
 
 
+def _free_port(host: str) -> int:
+    """A port free now on ``host`` (for --port 0, so the address printed is the real one)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         import uvicorn
@@ -62,8 +72,9 @@ def run(args: argparse.Namespace) -> int:
     print("compiling the policy…", file=sys.stderr, flush=True)
     app = create_app(loaded.policy, label=label, timeout=args.timeout, max_body=args.max_body,
                      allowed_hosts=hosts)
+    port = args.port or _free_port(args.host)
     shown = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"verifier serve: http://{shown}:{args.port}/  (Ctrl-C stops)", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+    print(f"verifier serve: http://{shown}:{port}/  (Ctrl-C stops)", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=args.host, port=port, log_level="warning",
                 limit_concurrency=64, timeout_keep_alive=5, h11_max_incomplete_event_size=64 * 1024)
     return OK
