@@ -77,13 +77,13 @@ def main(argv=None) -> int:
     same = (work / "local.jsonl").read_bytes() == (work / "dask.jsonl").read_bytes()
     per_case = dask * args.workers / args.cases
     print(f"dask LocalCluster ({args.workers} worker processes, 1 thread each; start {start:.1f} s): "
-          f"{dask:.1f} s, {dask / args.cases:.2f} s/case wall, {per_case:.2f} s/case per worker; "
+          f"{dask:.1f} s, {dask / args.cases:.2f} s/case wall, {per_case * 1000:.1f} ms/case per worker; "
           f"output identical to the local pool: {same}")
     print("worker memory (RSS): idle " + ", ".join(f"{v:.0f}" for v in idle.values()) + " MB; after the run "
           + ", ".join(f"{v:.0f}" for v in after.values()) + " MB")
-    hours = per_case * args.target / args.cluster / 3600
-    print(f"projection: {args.target:,} cases on {args.cluster} workers at {per_case:.2f} s/case per worker "
-          f"= {hours:.1f} h (linear scaling assumed; measured on {args.cases} cases, not {args.target:,})")
+    seconds = per_case * args.target / args.cluster
+    print(f"projection: {args.target:,} cases on {args.cluster} workers at {per_case * 1000:.1f} ms/case per worker "
+          f"= {seconds / 60:.1f} min (linear scaling assumed; measured on {args.cases:,} cases, not {args.target:,})")
     return 0 if same else 1
 
 
