@@ -278,6 +278,8 @@ def test_english_page_and_bad_input_message(server, browser, tmp_path):
     _ready(browser)
     problems = browser.find_element(By.ID, "problems").text
     assert "C503" in problems
+    assert _fact_box(browser, "县域排名").get_attribute("class").split() == ["fact", "invalid"]
+    assert not browser.find_element(By.ID, "next").is_displayed()
     browser.save_screenshot(str(tmp_path / "english-error.png"))
     logs = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "422" not in e["message"]]
     assert not logs, logs

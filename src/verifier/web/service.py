@@ -44,7 +44,10 @@ class Problem(Exception):
 
 
 def diagnostics_json(diagnostics) -> list[dict]:
-    return [as_json(d) for d in sorted(diagnostics, key=lambda d: d.sort_key())]
+    """``as_json`` of each, with ``subject``: the fact or reading it names, if any (the page
+    marks it in the form)."""
+    return [{**as_json(d), "subject": dict(d.args).get("name") or dict(d.args).get("fact")}
+            for d in sorted(diagnostics, key=lambda d: d.sort_key())]
 
 
 class Service:

@@ -97,7 +97,13 @@
   function showProblems(err) {
     const box = $("problems");
     box.replaceChildren();
+    for (const x of document.querySelectorAll(".invalid")) x.classList.remove("invalid");
     if (!err) return;
+    for (const d of (err.payload && err.payload.diagnostics) || []) {
+      const f = data.facts[d.subject], r = data.readings[d.subject];
+      const target = f ? $("fact-" + f.i) : r ? $("reading-" + r.i) : null;
+      if (target) target.classList.add("invalid");
+    }
     box.append(el("p", { class: "error", text: ui.error + ": " + err.message }));
     const diags = (err.payload && err.payload.diagnostics) || [];
     const list = el("ul");
@@ -179,6 +185,7 @@
     const body = $("next-body");
     body.replaceChildren();
     for (const x of document.querySelectorAll(".fact.next")) x.classList.remove("next");
+    $("next").hidden = !n || !n.admissible;
     if (!n) return;
     if (!n.admissible) return;
     if (!n.question) {
