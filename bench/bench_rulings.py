@@ -177,7 +177,7 @@ def main(argv=None) -> int:
 def _bench_open(engine, cases, args) -> int:
     """Every reading open: complete verdict sets by ``RulingEngine.rule(explain=False)`` (each
     outcome over the readings of just the interpretations that can change it), against the
-    reading tables walked one by one (``statuses``) on a sample."""
+    reading tables walked one by one (``RulingEngine._tables``) on a sample."""
     t0, c0 = time.perf_counter(), time.process_time()
     rulings = [engine.rule(c, explain=False) for c in cases]
     cpu, wall = time.process_time() - c0, time.perf_counter() - t0
@@ -188,7 +188,7 @@ def _bench_open(engine, cases, args) -> int:
           f"max {max(depends)} of {len(engine.policy.interpretations)}")
     sample = cases[: min(args.naive, 10)]
     t0, c0 = time.perf_counter(), time.process_time()
-    tables = [engine.statuses(c) for c in sample]
+    tables = [engine._tables(c)[0] or None for c in sample]
     cpu_t = time.process_time() - c0
     print(f"tables:   {len(sample)} verdict sets reading table by reading table: {cpu_t:.2f} s CPU = "
           f"{len(sample) / cpu_t:,.2f} cases/s per core; ratio {len(sample) / cpu_t and (len(cases) / cpu) / (len(sample) / cpu_t):.0f}x")

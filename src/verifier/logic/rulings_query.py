@@ -366,6 +366,12 @@ class RulingsQuery:
             lit = self._lits[key] = var if value else z3.Not(var)
         return lit
 
+    def possible(self, facts, readings, atoms: list[tuple[tuple, bool]]) -> bool:
+        """Whether some admissible completion of the case gives every atom its value (sat)."""
+        lits = self.case_literals(facts, readings, self.fast)
+        lits += [self.fast.atoms[k] if v else z3.Not(self.fast.atoms[k]) for k, v in atoms]
+        return self.fast.solver.check(lits) == z3.sat
+
     def case_literals(self, facts, readings, copy: _Copy | None = None) -> list:
         return ([self.fact_literal(n, v, copy) for n, v in facts]
                 + [self.reading_literal(n, v, copy) for n, v in readings])

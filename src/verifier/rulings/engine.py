@@ -87,10 +87,29 @@ class RulingEngine:
 
         A reading may be partial: it names the case's own readings and the open
         interpretations that can change some verdict; the verdicts hold for every value of
-        the interpretations it does not name.
+        the interpretations it does not name. Readings fixed: one ``decide``. Readings open:
+        from the symbolic ruling (``rule(explain=False)``), one table per reading of the
+        interpretations some verdict depends on (``_tables`` walks the reading tables
+        instead, the bench's baseline).
         """
-        tables, _ = self._tables(case)
-        return tables or None
+        if set(dict(case.readings)) >= set(self.policy.interpretations):
+            tables, _ = self._tables(case)
+            return tables or None
+        ruling = self.rule(case, explain=False)
+        if not ruling.admissible:
+            return None
+        excluded = [dict(r) for r, _ in ruling.excluded]
+        names = sorted({n for o in ruling.outcomes for n in o.depends_on}
+                       | {n for r in excluded for n in r} - set(dict(case.readings)))
+        out = {}
+        for values in product((True, False), repeat=len(names)):
+            reading = {**dict(case.readings), **dict(zip(names, values))}
+            if any(all(reading.get(n, x) == x for n, x in r.items()) for r in excluded):
+                continue
+            out[tuple(sorted(reading.items()))] = {
+                o.outcome: next(v.status for v in o.verdicts if all(reading.get(n, x) == x for n, x in v.reading))
+                for o in ruling.outcomes}
+        return out or None
 
     def _tables(self, case: Case) -> tuple[dict, list]:
         """(admissible readings -> table, inadmissible readings).
@@ -291,9 +310,10 @@ class RulingEngine:
         """Whether ``o`` or an atom its status reads is left undecided by ``fixed``."""
         return any(x in self.query.outcomes and x not in fixed for x in self.related(o))
 
-    def settled(self, o, fixed: dict) -> bool:
+    def settled(self, o, fixed: dict, facts=(), reading=()) -> bool:
         """Whether more facts can no longer change the status of ``o`` (``fixed``: what the
-        case fixes): its atom is fixed, and a DISCRETION is either certain or impossible."""
+        case ``facts`` fix under ``reading``): its atom is fixed, and a DISCRETION is either
+        certain or impossible (asked of the solver when the fixed atoms do not tell)."""
         kind, target, _ = o
         value = fixed.get(o)
         if value is None:
@@ -304,7 +324,10 @@ class RulingEngine:
             if value or on not in self.query.outcomes or fixed.get(on) is False \
                     or any(fixed.get(a) is True for a in alternatives):
                 return True
-            return fixed.get(on) is True and all(fixed.get(a) is False for a in alternatives)
+            if fixed.get(on) is True and all(fixed.get(a) is False for a in alternatives):
+                return True
+            # o is refuted: settled unless some completion can still make it a DISCRETION
+            return not self.query.possible(facts, reading, [(on, True)] + [(a, False) for a in alternatives])
         if kind == MAY:
             must = (MUST, target, None)
             return value is False or must not in self.query.outcomes or must in fixed

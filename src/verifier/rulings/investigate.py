@@ -63,7 +63,7 @@ class Investigator:
             return tuple(table[o] for o in outcomes)
         # the interview's view: a verdict counts as settled only once every atom its status
         # reads is fixed (a REFUTED permission may still become a DISCRETION)
-        return tuple(table[o] if self.engine.settled(o, fixed) else OPEN for o in outcomes)
+        return tuple(table[o] if self.engine.settled(o, fixed, facts, reading) else OPEN for o in outcomes)
 
     def rank(self, case, readings, outcomes, limit: int | None = 5, reasons: bool = True,
              skip: frozenset = frozenset(), tiers: list[int] | None = None) -> list[Question]:
