@@ -233,6 +233,10 @@ class RulingEngine:
             table = {r: table_of(r, wanted)[o] for r in readings_over(names) if decided(r, wanted) is not None}
             groups = depends(table, sorted(set(names) & open_names))
             kept = sorted({n for r in groups for n, _ in r} - set(dict(given)))
+            if not explain:
+                verdicts = [Verdict(o, reading, status) for reading, (status, _) in groups.items()]
+                outcomes.append(OutcomeRuling(o, tuple(verdicts), tuple(kept)))
+                continue
             cache: dict[str, list[Verdict]] = {}
             verdicts = []
             for reading, (status, full) in groups.items():
