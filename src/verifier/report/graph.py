@@ -149,20 +149,20 @@ def layout(g: DecisionGraph) -> tuple[dict, dict, float, float]:
         """A vertex hashed by its insertion index: grandalf keeps vertices and edges in sets,
         and the default (address-based) hash made set order, hence the layout, change from
         one run to the next."""
-        __hash__ = lambda self: self.index  # noqa: E731
+        __hash__ = lambda self: self.order  # noqa: E731
 
     class E(Edge):
-        __hash__ = lambda self: self.index  # noqa: E731
+        __hash__ = lambda self: self.order  # noqa: E731
 
     vs = {}
     for i, nid in enumerate(g.nodes):
         v = vs[nid] = V(nid)
-        v.index = i
+        v.order = i
         v.view = _View(30, _width(g.nodes[nid][1]))   # laid out top-down with w and h swapped
     es = []
     for i, (a, b, kind) in enumerate(g.edges):
         e = E(vs[a], vs[b], data=kind)
-        e.index = i
+        e.order = i
         e.view = _EdgeView()
         es.append(e)
     pos, paths, y0, width = {}, {}, 20.0, 0.0
