@@ -273,6 +273,20 @@ def _reading_key(reading) -> str:
     return ",".join(f"{n}={str(v).lower()}" for n, v in reading) or "-"
 
 
+def pending(inputs, output: Path) -> tuple[list, int, dict[str, int]]:
+    """(inputs not yet in ``output``, how many are, {status: count} of those already written);
+    creates the output's folder."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    done, _bad = read_results(output)
+    todo = [item for item in inputs if item[0] not in done]
+    keys = {item[0] for item in inputs}
+    statuses: dict[str, int] = {}
+    for key, status in done.items():
+        if key in keys:
+            statuses[status] = statuses.get(status, 0) + 1
+    return todo, len(inputs) - len(todo), statuses
+
+
 def run_batch(policy, inputs, output: Path, jobs: int = 0, explain: bool = False,
               progress: bool | None = None, readings: dict | None = None,
               inadmissible: list | None = None) -> tuple[int, int, dict[str, int]]:
@@ -282,15 +296,7 @@ def run_batch(policy, inputs, output: Path, jobs: int = 0, explain: bool = False
     ``readings`` override each case's; ``inadmissible`` (C506 diagnostics of a policy whose
     assumptions admit no case at all) makes every record ``inadmissible`` without a solver.
     """
-    output.parent.mkdir(parents=True, exist_ok=True)
-    done, _bad = read_results(output)
-    todo = [item for item in inputs if item[0] not in done]
-    keys = {item[0] for item in inputs}
-    statuses: dict[str, int] = {}
-    for key, status in done.items():
-        if key in keys:
-            statuses[status] = statuses.get(status, 0) + 1
-    skipped = len(inputs) - len(todo)
+    todo, skipped, statuses = pending(inputs, output)
     jobs = jobs or os.cpu_count() or 1
     progress = sys.stderr.isatty() if progress is None else progress
     fd = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

@@ -185,22 +185,15 @@ def run_distributed(address: str, payload, inputs, output: Path, explain: bool =
                     inadmissible: list | None = None, chunk: int | None = None,
                     client=None) -> tuple[int, int, dict[str, int]]:
     """``batch.run_batch`` on a Dask cluster: (written, skipped, {status: count})."""
-    from .batch import _bar, read_results
+    from .batch import _bar, pending
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    done, _bad = read_results(output)
-    todo = [item for item in inputs if item[0] not in done]
-    keys = {item[0] for item in inputs}
-    statuses: dict[str, int] = {}
-    for key, status in done.items():
-        if key in keys:
-            statuses[status] = statuses.get(status, 0) + 1
-    skipped = len(inputs) - len(todo)
+    todo, skipped, statuses = pending(inputs, output)
     progress = sys.stderr.isatty() if progress is None else progress
     own = client is None
     if todo and own:
         client = connect(address)
-    written, start, seen = 0, time.monotonic(), set(done)
+    written, start = 0, time.monotonic()
+    seen = {item[0] for item in inputs} - {item[0] for item in todo}     # already in the file
     fd = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def write(results):
