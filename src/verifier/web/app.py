@@ -53,7 +53,9 @@ class Worker:
     def __init__(self, timeout: float = TIMEOUT, max_pending: int = MAX_PENDING, cache: int = CACHE):
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="verifier-solver")
         self.timeout, self.max_pending, self.cache_size = timeout, max_pending, cache
-        self.lock = threading.Lock()
+        # reentrant: add_done_callback runs _done at once, in this thread, when the ruling
+        # has already finished (a fast failure) — with a plain Lock that deadlocked
+        self.lock = threading.RLock()
         self.inflight: dict = {}
         self.cache: OrderedDict = OrderedDict()
 
