@@ -6,13 +6,19 @@ a 32-worker cluster (from the measured per-case cost; linear scaling assumed).
 
 Cases: ``bench_rulings.random_cases(policy, n, seed, "open", "admissible")`` (known facts
 drawn from random admissible complete cases, every interpretation open). Both runs write
-JSON Lines with the same functions; the bench checks the outputs are byte for byte equal.
+JSON Lines with the same functions; the bench checks the outputs are byte for byte equal
+(exit 1 if not). It prints the commit and the load average, the per-case cost of each run,
+the RSS of each Dask worker idle and after the run, and the peak RSS of every worker
+process (local pool: the largest child's ``ru_maxrss``; Dask: each worker's own).
 """
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +33,29 @@ def _rss_mb() -> float:
     import psutil
 
     return psutil.Process().memory_info().rss / 2**20
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _commit() -> str:
+    try:
+        rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "bench"],
+                               capture_output=True, text=True).stdout.strip()
+        return rev + (" (with uncommitted changes under src/ or bench/)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
 def main(argv=None) -> int:
@@ -44,22 +73,30 @@ def main(argv=None) -> int:
     ap.add_argument("--cluster", type=int, default=32, help="workers in the projection")
     args = ap.parse_args(argv)
 
+    import verifier
+
+    _say(f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M:%S} UTC; commit {_commit()}; "
+         f"verifier from {Path(verifier.__file__).parent}; {_load()}")
     loaded = load_policy(args.policy)
     policy = loaded.policy
     work = Path(tempfile.mkdtemp(prefix="bench-scale-out-"))
     cases = work / "cases.jsonl"
+    t0 = time.perf_counter()
     with open(cases, "w", encoding="utf-8") as fh:
         for c in random_cases(policy, args.cases, args.seed, "open", "admissible"):
             fh.write(json.dumps({"id": c.key, "facts": dict(c.facts)}, ensure_ascii=False, sort_keys=True) + "\n")
     inputs = iter_inputs([cases])
-    print(f"{args.cases} admissible cases, every reading open ({len(policy.interpretations)} interpretations); "
-          f"{args.workers} workers; {os.cpu_count()} cores")
+    _say(f"{args.cases} admissible cases, every reading open ({len(policy.interpretations)} interpretations), "
+         f"generated in {time.perf_counter() - t0:.1f} s into {work}; {args.workers} workers; "
+         f"{os.cpu_count()} cores; {_load()}")
 
     t0 = time.perf_counter()
-    run_batch(policy, inputs, work / "local.jsonl", jobs=args.workers, progress=False)
+    _, _, statuses = run_batch(policy, inputs, work / "local.jsonl", jobs=args.workers, progress=False)
     local = time.perf_counter() - t0
-    print(f"local pool ({args.workers} processes): {local:.1f} s, {local / args.cases:.2f} s/case wall, "
-          f"{local * args.workers / args.cases:.2f} s/case per worker")
+    local_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    _say(f"local pool ({args.workers} processes): {local:.1f} s, {local / args.cases * 1000:.1f} ms/case wall, "
+         f"{local * args.workers / args.cases * 1000:.1f} ms/case per worker; peak RSS of the largest worker "
+         f"{local_peak:.0f} MB; records {dict(sorted(statuses.items()))}; {_load()}")
 
     from distributed import Client, LocalCluster
 
@@ -74,16 +111,21 @@ def main(argv=None) -> int:
                         progress=False, client=client)
         dask = time.perf_counter() - t0
         after = client.run(_rss_mb)
+        peaks = client.run(_peak_mb)
     same = (work / "local.jsonl").read_bytes() == (work / "dask.jsonl").read_bytes()
+    lines = sum(1 for _ in open(work / "dask.jsonl", "rb"))
     per_case = dask * args.workers / args.cases
-    print(f"dask LocalCluster ({args.workers} worker processes, 1 thread each; start {start:.1f} s): "
-          f"{dask:.1f} s, {dask / args.cases:.2f} s/case wall, {per_case * 1000:.1f} ms/case per worker; "
-          f"output identical to the local pool: {same}")
-    print("worker memory (RSS): idle " + ", ".join(f"{v:.0f}" for v in idle.values()) + " MB; after the run "
-          + ", ".join(f"{v:.0f}" for v in after.values()) + " MB")
-    seconds = per_case * args.target / args.cluster
-    print(f"projection: {args.target:,} cases on {args.cluster} workers at {per_case * 1000:.1f} ms/case per worker "
-          f"= {seconds / 60:.1f} min (linear scaling assumed; measured on {args.cases:,} cases, not {args.target:,})")
+    _say(f"dask LocalCluster ({args.workers} worker processes, 1 thread each; start {start:.1f} s): "
+         f"{dask:.1f} s, {dask / args.cases * 1000:.1f} ms/case wall, {per_case * 1000:.1f} ms/case per worker; "
+         f"output identical to the local pool: {same} ({lines} lines); {_load()}")
+    _say("dask worker memory (RSS): idle " + ", ".join(f"{v:.0f}" for v in idle.values()) + " MB; after the run "
+         + ", ".join(f"{v:.0f}" for v in after.values()) + " MB; peak " + ", ".join(f"{v:.0f}" for v in peaks.values())
+         + f" MB; this process (client) peak {_peak_mb():.0f} MB")
+    measured = f"measured on {args.cases:,} cases" + (f", not {args.target:,}" if args.cases != args.target else "")
+    for name, cost in (("dask", per_case), ("local pool", local * args.workers / args.cases)):
+        seconds = cost * args.target / args.cluster
+        _say(f"projection ({name} cost): {args.target:,} cases on {args.cluster} workers at {cost * 1000:.1f} ms/case "
+             f"per worker = {seconds / 60:.1f} min (linear scaling assumed; {measured})")
     return 0 if same else 1
 
 
