@@ -60,12 +60,32 @@ def _is_subject_fact(ri: ReportInput, name: str) -> bool:
 
 def subject_zh(ri: ReportInput, f) -> str:
     """Who the story is about: the value of a subject-kind enumeration fact (a fact whose
-    name says 主体, e.g. 激励主体类型 = 县市区) among the witness's relevant facts, else
-    a cadre (干部), whom both 办法 are mainly about."""
+    name says 主体, e.g. 激励主体类型 = 县市区) among the witness's relevant facts; when
+    the finding's document has such a fact but the finding does not depend on it, any
+    subject ("一个受评价主体(干部、领导班子、县市区或市直单位均可)"); else a cadre (干部),
+    whom the 办法 without subject kinds are about."""
     for name, value in ri.witness_relevant(f):
         if _is_subject_fact(ri, name):
             return ("一名" if str(value).endswith(("干部", "员")) else "一个") + str(value)
+    for name in _document_subject_facts(ri, f):
+        labels = list(ri.policy.facts[name].type.labels)
+        kinds = "、".join(labels[:-1]) + "或" + labels[-1] if len(labels) > 1 else labels[0]
+        return f"一个受评价主体({kinds}均可)"
     return "一名干部"
+
+
+def _document_subject_facts(ri: ReportInput, f) -> list[str]:
+    """The subject-kind facts declared in the documents of the finding's rules (or of its
+    subject)."""
+    if ri.policy is None:
+        return []
+    names = {r.id for r in (*f.rules, *f.related)} | ({f.subject} if f.subject else set())
+    out = []
+    for doc in ri.documents:
+        items = doc.items
+        if any(getattr(d, "id", None) in names or getattr(d, "name", None) in names for d in items):
+            out += [d.name for d in doc.of(m.Fact) if _is_subject_fact(ri, d.name)]
+    return out
 
 
 def setting_zh(ri: ReportInput, f) -> str:
