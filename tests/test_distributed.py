@@ -143,3 +143,39 @@ def test_precedents_on_the_cluster_match_the_local_pool(cluster, setup, tmp_path
     there = rule_precedents(c.scheduler_address, policy_texts(loaded.sources), policy_texts(new.sources),
                             items, progress=False, chunk=32, client=client)
     assert there == here and any(r["status"] == "changed" for r in here)
+
+
+def test_precedent_records_on_the_cluster_are_the_local_ones_and_resume(cluster, setup, tmp_path, capsys):
+    """``diff --cases --records FILE --scheduler``: the same bytes as the local pool's records,
+    and a torn file resumed on the cluster ends with them too."""
+    from verifier.diff.precedents import run_id
+
+    c, client = cluster
+    loaded, cases, _, path = setup
+    new_path = tmp_path / "new.policy"
+    new_path.write_text(POLICY.replace("排名 > 8", "排名 > 5"), encoding="utf-8")
+    new = load_policy([str(new_path)])
+    items = iter_corpus([cases])
+    run = run_id(loaded.sources, new.sources)
+    local = tmp_path / "local-records.jsonl"
+    here = rule_corpus(loaded.policy, new.policy, items, jobs=1, progress=False, records=local, run=run)
+    assert here == rule_corpus(loaded.policy, new.policy, items, jobs=1)          # as without a file
+    texts = (policy_texts(loaded.sources), policy_texts(new.sources))
+    there = tmp_path / "dask-records.jsonl"
+    assert rule_corpus(None, None, items, progress=False, scheduler=c.scheduler_address, texts=texts,
+                       records=there, run=run) == here
+    assert there.read_bytes() == local.read_bytes()
+    data = there.read_bytes()
+    there.write_bytes(data[:data.index(b"\n", len(data) // 3) + 25])             # interrupted mid-write
+    assert rule_corpus(None, None, items, progress=False, scheduler=c.scheduler_address, texts=texts,
+                       records=there, run=run) == here
+    assert there.read_bytes() == local.read_bytes()
+    # the command: --scheduler with --records resumes too, and the report is the local one
+    argv = ["diff", str(path), str(new_path), "--cases", str(cases), "--no-findings", "--format", "json"]
+    assert main([*argv, "--jobs", "1", "-o", str(tmp_path / "local.json")]) == 1
+    there.write_bytes(data[:len(data) // 2])
+    assert main([*argv, "--records", str(there), "--scheduler", c.scheduler_address,
+                 "-o", str(tmp_path / "dask.json")]) == 1
+    assert "already present" in capsys.readouterr().err
+    assert there.read_bytes() == local.read_bytes()
+    assert (tmp_path / "dask.json").read_bytes() == (tmp_path / "local.json").read_bytes()

@@ -47,6 +47,10 @@ def register(sub) -> None:
                    help="with --cases: worker processes (default 0: one per core)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --cases: rule the cases on this Dask cluster (pip install \"verifier[dask]\")")
+    p.add_argument("--records", metavar="FILE",
+                   help="with --cases: keep one JSON line per case in FILE (JSON Lines), as `verifier case -o` "
+                        "does: an interrupted run given the same FILE resumes where it stopped; refused if FILE "
+                        "is any other file")
     p.set_defaults(run=run)
 
 
@@ -59,9 +63,18 @@ def _jobs(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     if args.output and report_output_problem("-o", args.output):
         return INPUT_ERROR
-    if (args.ask or args.scheduler) and not args.cases:
-        print("error: --ask and --scheduler go with --cases PATH", file=sys.stderr)
+    if (args.ask or args.scheduler or args.records) and not args.cases:
+        print("error: --ask, --scheduler and --records go with --cases PATH", file=sys.stderr)
         return INPUT_ERROR
+    if args.records:
+        from .common import output_problem
+
+        if args.output and Path(args.output).resolve() == Path(args.records).resolve():
+            print("error: --records and -o name the same file; the report and the records need two files",
+                  file=sys.stderr)
+            return INPUT_ERROR
+        if report_output_problem("--records", args.records, problem=output_problem(args.records)):
+            return INPUT_ERROR
     if args.cases and args.format == "sarif":
         print("error: --cases reports in text, json or markdown (not sarif)", file=sys.stderr)
         return INPUT_ERROR
@@ -91,6 +104,14 @@ def _diff(args, old, new) -> int:
             return INPUT_ERROR
         loaded.append(result.policy)
         sources.append(result.sources)
+    if args.cases and args.records:
+        # checked before any work: a records file of another run, or any other file, is
+        # never resumed nor written to
+        from ..diff.precedents import records_problem, run_id
+
+        args.run = run_id(sources[0], sources[1], args.ask)
+        if report_output_problem("--records", args.records, problem=records_problem(args.records, args.run)):
+            return INPUT_ERROR
 
     def show(path: str) -> str:
         return old.show(new.show(path))
@@ -130,6 +151,20 @@ def _cases(args, old, new, sources=()):
         print(f"{args.cases}:1:1: error[C500] cannot read the cases: no case files (.yaml, .yml, .json, "
               ".jsonl) there", file=sys.stderr)
         return None
+    records_file = Path(args.records) if args.records else None
+    if records_file:
+        from ..rulings.batch import DIFF_RUN, read_results
+
+        keys = [k for k, *_ in items]
+        if len(set(keys)) != len(keys):
+            twice = sorted({k for k in keys if keys.count(k) > 1})[:5]
+            print(f"error: two cases share a key: {', '.join(twice)}", file=sys.stderr)
+            return None
+        done, bad = read_results(records_file, lambda r: r.get(DIFF_RUN) == args.run)
+        already = sum(k in done for k in keys)
+        if bad:
+            print(f"warning: {records_file}: {len(bad)} line(s) are not records of this run (first: line "
+                  f"{bad[0]}); left in place, their cases are ruled again", file=sys.stderr)
     texts = None
     if args.scheduler:
         from ..rulings.distributed import DaskError, dask_problem, policy_texts
@@ -141,12 +176,15 @@ def _cases(args, old, new, sources=()):
         texts = tuple(policy_texts(s) for s in sources)
     try:
         records = rule_corpus(old, new, items, args.ask or None, jobs=args.jobs, scheduler=args.scheduler,
-                              texts=texts)
+                              texts=texts, records=records_file, run=getattr(args, "run", None))
     except RuntimeError as exc:         # DaskError: the cluster could not be used
         if not args.scheduler or not isinstance(exc, DaskError):
             raise
-        print(f"error: --scheduler: {exc}", file=sys.stderr)
+        print(f"error: --scheduler: {exc}" + ("; the records written so far are kept (run again to resume)"
+                                             if records_file else ""), file=sys.stderr)
         return None
+    if records_file:
+        print(f"{len(items) - already} written, {already} already present: {records_file}", file=sys.stderr)
     impact = CasesImpact(args.cases, tuple(args.ask), tuple(records))
     for r in impact.errors:
         for d in r["diagnostics"][:3]:

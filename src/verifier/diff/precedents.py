@@ -21,16 +21,17 @@ sides, to give the clauses its verdict rests on (``policytests.cited_clauses``).
 
 The work per case is ``Precedents.rule(item) -> record`` (a JSON-ready dict): a worker of
 the local process pool or of a Dask cluster builds one ``Precedents`` and rules items.
+With ``--records FILE`` the records are kept in FILE, one JSON line per case, by the
+machinery of the ``verifier case -o`` batch (``rulings.batch``: ``pending``,
+``ResultsWriter``, ``results_problem``), so an interrupted run resumes where it stopped.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import sys
-import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..cases.loader import CASE_KEYS, case_from_node
 from ..cases.located import Mapping, Node, ReadError, read_json, read_yaml
@@ -277,43 +278,96 @@ def _one(item) -> dict:
     return _STATE.rule(item)
 
 
+def run_id(old_sources, new_sources, asked=None) -> str:
+    """What a records file's lines are the records of: a hash of both versions' texts (file
+    names without their folders: a git revision is read from a fresh temporary folder each
+    run) and the outcomes asked. A records file of another run is refused, not resumed."""
+    from ..rulings.distributed import policy_texts
+
+    h = hashlib.sha256()
+    for sources in (old_sources, new_sources):
+        for path, text in sorted((os.path.basename(p), t) for p, t in policy_texts(sources)[1]):
+            h.update(path.encode("utf-8", "surrogatepass") + b"\0" + text.encode("utf-8", "surrogatepass") + b"\0")
+        h.update(b"\1")
+    h.update(json.dumps(sorted(asked or []), ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def records_problem(path, run: str) -> str | None:
+    """Why ``path`` cannot be the records file (``--records``) of this run, or None: as for a
+    results file of ``verifier case`` (``batch.results_problem``), and it must hold the
+    records of these two versions and asked outcomes."""
+    from ..rulings.batch import DIFF_RUN, results_problem
+
+    def check(record: dict) -> str | None:
+        if DIFF_RUN not in record:
+            return ("it is not a records file of `verifier diff --cases` (its first line is a "
+                    "`verifier case` result); give a new file name")
+        if record[DIFF_RUN] != run:
+            return ("it holds the records of another `verifier diff --cases` run (other versions or "
+                    "--ask); give a new file name, or remove it to start over")
+        return None
+    return results_problem(Path(path), "`verifier diff --cases`", check,
+                           torn=(b'{"asked": ', b'{"diagnostics": [', b'{"key": '))
+
+
 def rule_corpus(old, new, items, asked: list[str] | None = None, jobs: int = 0,
-                progress: bool | None = None, scheduler: str | None = None, texts=None) -> list[dict]:
+                progress: bool | None = None, scheduler: str | None = None, texts=None,
+                records=None, run: str | None = None) -> list[dict]:
     """One record per item, in input order: on a Dask cluster (``scheduler``; ``texts``: both
     versions' ``distributed.policy_texts``), else on all cores (one process per core, each
-    compiling both versions once)."""
-    from ..rulings.batch import _bar
+    compiling both versions once).
+
+    With ``records`` (a path) and ``run`` (``run_id``) the records are also kept there, one
+    JSON line per case, exactly as the batch of ``verifier case -o`` keeps its results:
+    written in input order, each line with one write, the cases already in the file (a
+    record of this run) skipped, so an interrupted run given the same file resumes where it
+    stopped and ends with the same file as an uninterrupted one. The records returned are
+    then read back from the file.
+    """
+    from ..rulings.batch import DIFF_RUN, ResultsWriter, dump_record, iter_records, pending
+
+    if records is None:
+        out: list[dict] = []
+        _rule(old, new, items, asked, jobs, progress, scheduler, texts, out.append)
+        return out
+    records = Path(records)
+    accept = lambda r: r.get(DIFF_RUN) == run  # noqa: E731
+    todo, skipped, statuses = pending(items, records, accept)
+    seen = {item[0] for item in items} - {item[0] for item in todo}
+    with ResultsWriter(records, len(todo), seen, statuses, progress) as writer:
+        _rule(old, new, todo, asked, jobs, False, scheduler, texts,
+              lambda r: writer.add(r["key"], dump_record({**r, DIFF_RUN: run}), r["status"]), bar=False)
+    wanted = {item[0] for item in items}
+    by_key = {}
+    for r in iter_records(records, accept):
+        if r["key"] in wanted and r["key"] not in by_key:
+            del r[DIFF_RUN]
+            by_key[r["key"]] = r
+    return [by_key[item[0]] for item in items]
+
+
+def _rule(old, new, items, asked, jobs, progress, scheduler, texts, each, bar: bool = True) -> None:
+    """``each(record)`` for every item, in input order (``bar``: draw the progress bar here)."""
+    from ..rulings.batch import Progress, imap_in_order
 
     if scheduler:
         from ..rulings.distributed import rule_precedents
 
-        return rule_precedents(scheduler, texts[0], texts[1], items, asked, progress=progress)
+        rule_precedents(scheduler, texts[0], texts[1], items, asked, progress=progress if bar else False,
+                        each=each)
+        return None
     jobs = jobs or os.cpu_count() or 1
-    progress = sys.stderr.isatty() if progress is None else progress
-    out, pool, start = [], None, time.monotonic()
+    counter = Progress(len(items), progress if bar else False)
+    results = imap_in_order(_one, items, jobs, _init, (old, new, asked), chunk_cap=16)
     try:
-        if jobs == 1 or len(items) <= 2:
-            _init(old, new, asked)
-            results = map(_one, items)
-        else:
-            pool = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn").Pool(
-                min(jobs, len(items)), initializer=_init, initargs=(old, new, asked, True))
-            results = pool.imap(_one, items, chunksize=max(1, min(16, len(items) // (jobs * 8) or 1)))
         for record in results:
-            out.append(record)
-            if progress:
-                _bar(len(out), len(items), start)
-        if pool:
-            pool.close()
-            pool.join()
-            pool = None
+            each(record)
+            counter.step()
     finally:
-        if pool:
-            pool.terminate()
-            pool.join()
-        if progress:
-            sys.stderr.write("\n")
-    return out
+        results.close()
+        counter.close()
+    return None
 
 
 # ---------------------------------------------------------------- the impact

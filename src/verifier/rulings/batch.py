@@ -71,14 +71,25 @@ def _bad_utf8(exc: UnicodeDecodeError, data: bytes) -> str:
 
 
 RESULT_KEYS = {"key", "status"}
+DIFF_RUN = "versions"               # the field that marks a record of `verifier diff --cases --records`
 
 
-def results_problem(output: Path) -> str | None:
+def case_record_problem(record: dict) -> str | None:
+    """Why a result record is not one of ``verifier case``'s (its first line is checked)."""
+    if DIFF_RUN in record:
+        return "it holds the records of `verifier diff --cases`, not of `verifier case`; give a new file name"
+    return None
+
+
+def results_problem(output: Path, tool: str = "`verifier case`", check=case_record_problem,
+                    torn=(b'{"diagnostics": [', b'{"id": ', b'{"key": ')) -> str | None:
     """Why ``output`` cannot be this tool's JSON Lines results (to resume or create), or None.
 
     Refused: a folder, something that is not a regular file, a non-empty file whose first
     line is not a result record (a policy, a case file, anything else: it would be
-    overwritten), and a path that cannot be created or written.
+    overwritten) or is one ``check`` refuses (another tool's, another run's), and a path
+    that cannot be created or written. ``torn``: how a first record of this tool can begin
+    (a first line torn by a crash mid-write is resumed, and cut).
     """
     from ..commands.common import output_problem
 
@@ -89,17 +100,17 @@ def results_problem(output: Path) -> str | None:
         first = fh.readline(1 << 20)
     if not first.strip():
         return None if output.stat().st_size <= len(first) else \
-            "it is not a results file of `verifier case` (its first line is blank)"
+            f"it is not a results file of {tool} (its first line is blank)"
     try:
         record = json.loads(first)
     except ValueError:
         record = None
-        if not first.endswith(b"\n") and first.startswith((b'{"diagnostics": [', b'{"id": ', b'{"key": ')):
+        if not first.endswith(b"\n") and first.startswith(tuple(torn)):
             return None             # one record torn by a crash mid-write: resumed (and cut)
     if not isinstance(record, dict) or not RESULT_KEYS <= set(record):
-        return ("it is not a results file of `verifier case` (its first line is not a "
+        return (f"it is not a results file of {tool} (its first line is not a "
                 "{\"key\": …, \"status\": …} record); give a new file name")
-    return None
+    return check(record) if check else None
 
 
 def done_keys(output: Path) -> set[str]:
@@ -107,9 +118,10 @@ def done_keys(output: Path) -> set[str]:
     return set(read_results(output)[0])
 
 
-def read_results(output: Path) -> tuple[dict[str, str], list[int]]:
+def read_results(output: Path, accept=None) -> tuple[dict[str, str], list[int]]:
     """{key: status} of the records already written, and the numbers of the lines that are
-    not records (left in place: their cases are ruled again and appended).
+    not records (left in place: their cases are ruled again and appended). ``accept``
+    (record -> bool): records it rejects count as lines that are not records.
 
     Only an unfinished last line (no newline: a crash mid-write) is cut off, and only if
     it is not a whole record (then it is completed with a newline); no valid record is
@@ -123,7 +135,7 @@ def read_results(output: Path) -> tuple[dict[str, str], list[int]]:
     tail = lines.pop()                      # b"" when the file ends with a newline
     for number, raw in enumerate(lines, 1):
         record = _record_of(raw)
-        if record is None:
+        if record is None or (accept and not accept(record)):
             if raw.strip():
                 bad.append(number)
             continue
@@ -136,8 +148,21 @@ def read_results(output: Path) -> tuple[dict[str, str], list[int]]:
             else:
                 fh.seek(0, os.SEEK_END)
                 fh.write(b"\n")
-                done[record["key"]] = record["status"]
+                if accept and not accept(record):
+                    bad.append(len(lines) + 1)
+                else:
+                    done[record["key"]] = record["status"]
     return done, bad
+
+
+def iter_records(output: Path, accept=None):
+    """Every whole record of a results file (``accept``: the ones it accepts), in file order."""
+    with open(output, "rb") as fh:
+        for raw in fh:
+            if raw.endswith(b"\n"):
+                record = _record_of(raw)
+                if record is not None and (accept is None or accept(record)):
+                    yield record
 
 
 def _record_of(raw: bytes) -> dict | None:
@@ -273,11 +298,11 @@ def _reading_key(reading) -> str:
     return ",".join(f"{n}={str(v).lower()}" for n, v in reading) or "-"
 
 
-def pending(inputs, output: Path) -> tuple[list, int, dict[str, int]]:
+def pending(inputs, output: Path, accept=None) -> tuple[list, int, dict[str, int]]:
     """(inputs not yet in ``output``, how many are, {status: count} of those already written);
-    creates the output's folder."""
+    creates the output's folder. ``accept``: as for ``read_results``."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    done, _bad = read_results(output)
+    done, _bad = read_results(output, accept)
     todo = [item for item in inputs if item[0] not in done]
     keys = {item[0] for item in inputs}
     statuses: dict[str, int] = {}
@@ -285,6 +310,88 @@ def pending(inputs, output: Path) -> tuple[list, int, dict[str, int]]:
         if key in keys:
             statuses[status] = statuses.get(status, 0) + 1
     return todo, len(inputs) - len(todo), statuses
+
+
+class Progress:
+    """The progress bar on stderr (``enabled``: default, only when stderr is a terminal)."""
+
+    def __init__(self, total: int, enabled: bool | None = None):
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        if self.enabled:
+            _bar(self.done, self.total, self.start)
+
+    def close(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+class ResultsWriter:
+    """Appends result lines to a results file, as every batch does: one ``os.write`` per
+    line on an ``O_APPEND`` descriptor (a line is whole or, on a crash mid-write, a torn
+    last line that the next run cuts), a key already in the file or written in this run
+    never written again; counts the statuses and draws the progress bar."""
+
+    def __init__(self, output: Path, total: int, seen=(), statuses: dict | None = None,
+                 progress: bool | None = None):
+        self.seen = set(seen)
+        self.statuses = statuses if statuses is not None else {}
+        self.written = 0
+        self.progress = Progress(total, progress)
+        self.fd = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def add(self, key: str, line: str, status: str) -> bool:
+        if key in self.seen:                              # never twice
+            return False
+        os.write(self.fd, line.encode("utf-8"))          # one write per line: whole or truncated
+        self.seen.add(key)
+        self.written += 1
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        self.progress.step()
+        return True
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+            self.progress.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def pool(jobs: int, initializer, initargs: tuple):
+    """The local process pool of every batch: forked workers (spawned where there is no
+    fork), each initialised once."""
+    return multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn").Pool(
+        jobs, initializer=initializer, initargs=initargs)
+
+
+def imap_in_order(function, items, jobs: int, initializer, initargs: tuple, chunk_cap: int = 64):
+    """``function`` over the items in input order: in this process when ``jobs`` is 1 or
+    there is at most one item, else on a pool of ``jobs`` worker processes (``initializer``
+    gets ``initargs`` + ``(True,)`` there: it is a worker). The pool is stopped at once when
+    the consumer stops early (Ctrl-C, an error)."""
+    if jobs == 1 or len(items) <= 1:
+        initializer(*initargs)
+        yield from map(function, items)
+        return
+    workers = pool(min(jobs, len(items)), initializer, (*initargs, True))
+    try:
+        yield from workers.imap(function, items, chunksize=max(1, min(chunk_cap, len(items) // (jobs * 8) or 1)))
+        workers.close()
+        workers.join()
+        workers = None
+    finally:
+        if workers:                                  # interrupted or failed: stop the workers now
+            workers.terminate()
+            workers.join()
 
 
 def run_batch(policy, inputs, output: Path, jobs: int = 0, explain: bool = False,
@@ -298,35 +405,18 @@ def run_batch(policy, inputs, output: Path, jobs: int = 0, explain: bool = False
     """
     todo, skipped, statuses = pending(inputs, output)
     jobs = jobs or os.cpu_count() or 1
-    progress = sys.stderr.isatty() if progress is None else progress
-    fd = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    written, start, pool = 0, time.monotonic(), None
-    try:
-        if jobs == 1 or len(todo) <= 1:
-            _init(policy, explain, readings, inadmissible=inadmissible)
-            results = map(_one, todo)
-        else:
-            pool = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn").Pool(
-                jobs, initializer=_init, initargs=(policy, explain, readings, True, inadmissible))
-            results = pool.imap(_one, todo, chunksize=max(1, min(64, len(todo) // (jobs * 8) or 1)))
-        for line, status in results:
-            os.write(fd, line.encode("utf-8"))        # one write per line: whole or truncated
-            written += 1
-            statuses[status] = statuses.get(status, 0) + 1
-            if progress:
-                _bar(written, len(todo), start)
-        if pool:
-            pool.close()
-            pool.join()
-            pool = None
-    finally:
-        if pool:                                     # interrupted or failed: stop the workers now
-            pool.terminate()
-            pool.join()
-        os.close(fd)
-        if progress:
-            sys.stderr.write("\n")
-    return written, skipped, statuses
+    results = imap_in_order(_one, todo, jobs, _init_batch, (policy, explain, readings, inadmissible))
+    with ResultsWriter(output, len(todo), statuses=statuses, progress=progress) as out:
+        try:
+            for item, (line, status) in zip(todo, results):
+                out.add(item[0], line, status)
+        finally:
+            results.close()
+    return out.written, skipped, statuses
+
+
+def _init_batch(policy, explain, readings, inadmissible, worker: bool = False) -> None:
+    _init(policy, explain, readings, worker, inadmissible)
 
 
 def _bar(done: int, total: int, start: float) -> None:

@@ -18,10 +18,7 @@ is not already in the file or in this run.
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
 import threading
-import time
 from pathlib import Path
 
 _CACHE: dict = {}                   # worker side: (kind, hashes, options) -> compiled state
@@ -185,64 +182,48 @@ def run_distributed(address: str, payload, inputs, output: Path, explain: bool =
                     inadmissible: list | None = None, chunk: int | None = None,
                     client=None) -> tuple[int, int, dict[str, int]]:
     """``batch.run_batch`` on a Dask cluster: (written, skipped, {status: count})."""
-    from .batch import _bar, pending
+    from .batch import ResultsWriter, pending
 
     todo, skipped, statuses = pending(inputs, output)
-    progress = sys.stderr.isatty() if progress is None else progress
     own = client is None
     if todo and own:
         client = connect(address)
-    written, start = 0, time.monotonic()
     seen = {item[0] for item in inputs} - {item[0] for item in todo}     # already in the file
-    fd = os.open(output, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-
-    def write(results):
-        nonlocal written
-        for key, line, status in results:
-            if key in seen:                              # never twice
-                continue
-            os.write(fd, line.encode("utf-8"))           # one write per line: whole or truncated
-            seen.add(key)
-            written += 1
-            statuses[status] = statuses.get(status, 0) + 1
-            if progress:
-                _bar(written, len(todo), start)
     try:
-        if todo:
-            shared = client.scatter(payload, broadcast=True, hash=False)
-            _in_order(client, _case_chunk, (shared, (explain, readings, inadmissible)), todo, chunk, write)
+        with ResultsWriter(output, len(todo), seen, statuses, progress) as out:
+            if todo:
+                shared = client.scatter(payload, broadcast=True, hash=False)
+                _in_order(client, _case_chunk, (shared, (explain, readings, inadmissible)), todo, chunk,
+                          lambda results: [out.add(*r) for r in results])
     finally:
-        os.close(fd)
         if own and client is not None:
             client.close()
-        if progress:
-            sys.stderr.write("\n")
-    return written, skipped, statuses
+    return out.written, skipped, statuses
 
 
 def rule_precedents(address: str, old_payload, new_payload, items, asked=None, progress=None,
-                    chunk: int | None = None, client=None) -> list[dict]:
-    """``precedents.rule_corpus`` on a Dask cluster: one record per item, in input order."""
-    from .batch import _bar
+                    chunk: int | None = None, client=None, each=None) -> list[dict] | None:
+    """``precedents.rule_corpus`` on a Dask cluster: one record per item, in input order —
+    returned, or given one by one to ``each``."""
+    from .batch import Progress
 
-    progress = sys.stderr.isatty() if progress is None else progress
     own = client is None
-    if own:
+    if own and items:
         client = connect(address)
-    out, start = [], time.monotonic()
+    out: list[dict] = []
+    bar = Progress(len(items), progress)
 
     def collect(records):
-        out.extend(records)
-        if progress:
-            _bar(len(out), len(items), start)
+        for r in records:
+            each(r) if each else out.append(r)
+        bar.step(len(records))
     try:
         if items:
             shared = [client.scatter(p, broadcast=True, hash=False) for p in (old_payload, new_payload)]
             _in_order(client, _precedent_chunk, (*shared, list(asked) if asked else None), items, chunk,
                       collect)
     finally:
-        if own:
+        if own and client is not None:
             client.close()
-        if progress:
-            sys.stderr.write("\n")
-    return out
+        bar.close()
+    return None if each else out
