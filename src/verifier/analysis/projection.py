@@ -255,7 +255,8 @@ class Projector:
         index = self._index(universe)
         seen = set(proj.found)
         wanted = set(names)
-        todo = {i for i, c in enumerate(universe) if c not in seen}
+        unfound = {i for i, c in enumerate(universe) if c not in seen}
+        todo = set(unfound)                 # not found and not given up on
         order = ([universe.index(first)] if first is not None else [])
         more: list[Combo] = []
         cubes: set[Combo] = set()
@@ -273,9 +274,13 @@ class Projector:
             # interpretation hold whatever the reading, the others are evaluated (and read)
             ok = all(f(ev) for f in self.reading_assumptions) and holds(ev)
             cube = [(n, v) for n, v in c if n in wanted and n in ev.reads]
-            covered = todo.intersection(*(index[lit] for lit in cube)) | {i}
             if not ok:
-                covered &= same | {i}
+                todo -= todo.intersection(*(index[lit] for lit in cube)) & same | {i}
+                continue
+            # every combo the cube matches is answered by this case, including those an
+            # earlier try gave up on: the cube is blocked, so all of them must be found
+            covered = unfound.intersection(*(index[lit] for lit in cube)) | {i}
+            unfound -= covered
             todo -= covered
             if ok:
                 found = [universe[j] for j in sorted(covered)]

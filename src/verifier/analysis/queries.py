@@ -31,7 +31,7 @@ class Analyser(Projector):
     def __init__(self, s: EngineSolver, chosen: dict[str, bool]):
         super().__init__(s, chosen)
         self.findings: list[Finding] = []
-        self.live: dict[str, Projection] = {}
+        self.live: dict[str, list] = {}          # rule -> the combos where it can apply
         self.dead_all: set[str] = set()
         self._summaries: dict[tuple, Summary] = {}
 
@@ -155,7 +155,7 @@ class Analyser(Projector):
         for rid in self.ix.rule_ids:
             proj = self.project(self.app(rid), lambda ev, rid=rid: ev.applicable(rid),
                                 self.cones.rule_app(rid), self.seeds(rid))
-            self.live[rid] = proj
+            self.live[rid] = proj.found        # not proj: its first case holds every fact
             if proj.unknown is not None:
                 self.unknown(f"can rule {rid} apply", proj.unknown)
             if proj.missing:
@@ -174,7 +174,7 @@ class Analyser(Projector):
                                 self.cones.rule_eff(rid), self.seeds(rid))
             if proj.unknown is not None:
                 self.unknown(f"can rule {rid} take effect", proj.unknown)
-            combos = self.within(self.live[rid].found, proj.missing)
+            combos = self.within(self.live[rid], proj.missing)
             if combos:
                 holds = lambda ev, rid=rid: ev.applicable(rid) and not ev.effective(rid)  # noqa: E731
                 self.add("A407", (rid,), None, combos,
@@ -198,7 +198,7 @@ class Analyser(Projector):
                                     self.seeds(rid))
                 if proj.unknown is not None:
                     self.unknown(f"is rule {rid} redundant", proj.unknown)
-                combos = self.within(self.live[rid].found, proj.missing)
+                combos = self.within(self.live[rid], proj.missing)
                 if combos:
                     holds = lambda ev, rid=rid, others=others: ev.applicable(rid) and any(  # noqa: E731
                         ev.applicable(o) for o in others)

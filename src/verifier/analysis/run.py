@@ -9,6 +9,7 @@ from typing import Optional
 
 from ..logic import DEFAULT_TIMEOUT_MS, EngineSolver, compile_policy
 from ..model.policy import PolicySet
+from .components import batches
 from .findings import Finding, Reading
 from .queries import Analyser
 from .sensitivity import Sensitivity
@@ -120,18 +121,93 @@ def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
     """Run every analysis of docs/semantics.md on a checked policy set.
 
     ``readings`` fixes some or all interpretations (default: every reading). Each solver
-    call runs under ``timeout_ms``; a timeout becomes an A411 finding.
+    call runs under ``timeout_ms``; a timeout becomes an A411 finding. A large policy
+    made of independent components is analysed a batch of components at a time
+    (components.py): the same findings, with the solver never holding the whole policy.
     """
     start = time.perf_counter()
     chosen = dict(sorted((readings or {}).items()))
     unknown = set(chosen) - set(policy.interpretations)
     if unknown:
         raise ValueError(f"not interpretations: {sorted(unknown)}")
+    parts = batches(policy)
+    if len(parts) > 1:
+        result = _analyse_batches(policy, parts, chosen, timeout_ms, start)
+        if result is not None:
+            return result
+    analyser = _analyser(policy, chosen, timeout_ms)
+    return _analysis(policy, chosen, analyser.findings, analyser.s.checks, start,
+                     tuple(analyser.phases))
+
+
+def _analyser(policy: PolicySet, chosen: dict, timeout_ms: int) -> Analyser:
+    """Every analysis of ``policy`` run; the findings (unmerged) in ``.findings``."""
     solver = EngineSolver(compile_policy(policy), timeout_ms=timeout_ms, minimize_cores=True)
     analyser = Analyser(solver, chosen)
-    findings = analyser.run()
+    analyser.run()
     if analyser.consistent:
-        findings += drafter_findings(analyser, chosen, timeout_ms)
+        analyser.findings += drafter_findings(analyser, chosen, timeout_ms)
+    return analyser
+
+
+def _analysis(policy: PolicySet, chosen: dict, findings: list[Finding], queries: int,
+              start: float, phases) -> Analysis:
     free = len(policy.interpretations) - len(chosen)
     return Analysis(merge(findings), (tuple(chosen.items()),), tuple(sorted(policy.interpretations)),
-                    2 ** free, solver.checks, time.perf_counter() - start, tuple(analyser.phases))
+                    2 ** free, queries, time.perf_counter() - start, tuple(phases))
+
+
+_CONSISTENCY = "consistency of the assumptions"
+
+
+def _analyse_batches(policy: PolicySet, parts: list[PolicySet], chosen: dict, timeout_ms: int,
+                     start: float) -> Optional[Analysis]:
+    """The analysis of ``policy`` from its batches of independent components, or None when
+    some batch has no admissible case under some reading (or that is unknown): then the
+    other components' findings would not hold under that reading, and the caller
+    analyses the whole policy.
+
+    A batch's findings are the whole policy's: its questions read only its own facts and
+    interpretations. Only the witnesses differ: the whole policy's minimal witness gives
+    every other fact the value it takes in the least admissible case of its own batch
+    under the witness's reading (every other interpretation false, or as chosen), which
+    is what ``fill`` adds."""
+    findings: list[Finding] = []
+    fill: dict = {}
+    queries, phases = 0, {}
+    for part in parts:
+        mine = {n: v for n, v in chosen.items() if n in part.interpretations}
+        analyser = _analyser(part, mine, timeout_ms)
+        if any(f.code == "A400" or (f.code == "A411" and f.subject == _CONSISTENCY)
+               for f in analyser.findings):
+            return None
+        key = tuple((n, chosen.get(n, False)) for n in sorted(part.interpretations)
+                    if n in analyser.assumed)
+        fill.update(analyser.least_admissible(key))
+        findings += (_with_chosen(f, chosen) for f in analyser.findings) if mine != chosen \
+            else analyser.findings
+        queries += analyser.s.checks
+        for name, secs, calls in analyser.phases:
+            old = phases.get(name, (0.0, 0))
+            phases[name] = (old[0] + secs, old[1] + calls)
+        del analyser
+    others = {n: chosen.get(n, False) for n in policy.interpretations}
+    findings = [_completed(f, policy, fill, others) for f in findings]
+    return _analysis(policy, chosen, findings, queries, start,
+                     tuple((n, s, c) for n, (s, c) in phases.items()))
+
+
+def _with_chosen(f: Finding, chosen: dict) -> Finding:
+    """``f`` (found in a batch that reads only some of the chosen interpretations) holding
+    under readings that include every chosen one."""
+    return replace(f, readings=tuple(tuple(sorted({**chosen, **dict(r)}.items())) for r in f.readings))
+
+
+def _completed(f: Finding, policy: PolicySet, fill: dict, others: dict) -> Finding:
+    """``f`` (found in one batch) with its witness made a complete case of ``policy``."""
+    if f.witness is None:
+        return f
+    local = dict(f.witness)
+    case = tuple((n, local[n] if n in local else fill[n]) for n in policy.facts)
+    reading = tuple(sorted({**others, **dict(f.witness_reading)}.items()))
+    return replace(f, witness=case, witness_reading=reading)

@@ -7,7 +7,8 @@ readings side by side: ``P[I := true]`` and ``P[I := false]`` merged with shared
 and interpretations (verifier.diff.merge), so ``exists(o_true xor o_false)`` is one
 solver call: unsat iff no admissible case tells the readings apart on o. Only atoms whose
 cone reads I are asked (the others cannot differ). The witness pair (one case, two
-readings, two values) is shrunk towards the neutral values with the plain evaluator and
+readings, two values) is the least one (interpretations, then facts, towards false and
+the neutral values: witness.minimise), so it does not depend on the solver; it is
 replayed through verifier.evaluate on the original policy under both readings. An interpretation whose readings decide no outcome is A415.
 """
 from __future__ import annotations
@@ -17,12 +18,12 @@ from typing import Optional
 from ..evaluate import Atom, Evaluator, outcome_atoms
 from ..logic import EngineSolver, compile_policy, conj, disj, neg
 from ..logic.diff_slice import Slice
-from ..model.nodes import DECIDE, MAY, MUST, TERM, EnumType, IntType
+from ..model.nodes import DECIDE, MAY, MUST, TERM
 from ..model.policy import PolicySet
 from .cones import Cones
 from .findings import Finding
 from .substitute import fix_interpretation
-from .witness import WitnessError
+from .witness import WitnessError, minimise
 
 
 def atom_cone(cones: Cones, a: Atom) -> frozenset:
@@ -98,7 +99,7 @@ class Sensitivity:
             if r.refuted:
                 changed.append(a)
                 if first is None:
-                    first = self._witness(s, r, name, a)
+                    first = self._witness(s, r, name, a, m, cond)
         return changed, first
 
     def _pair_differs(self, case: dict, readings: dict, name: str, a: Atom) -> bool:
@@ -106,40 +107,6 @@ class Sensitivity:
         two values (the plain evaluator on the original policy)."""
         evs = [Evaluator(self.policy, case, {**readings, name: v}, validate=False) for v in (True, False)]
         return all(ev.admissible() for ev in evs) and evs[0].atom(a) != evs[1].atom(a)
-
-    def _shrink(self, case: dict, readings: dict, name: str, a: Atom) -> dict:
-        """Greedily move the facts of the atom's relevant set to their neutral default
-        (facts in name order) while the pair still tells the readings apart — plain
-        evaluator only; the result is subset-minimal w.r.t. single resets."""
-        defaults = {n: _default(f.type) for n, f in self.policy.facts.items()}
-        for n in sorted(self._relevant(a)):
-            if n in case and case[n] != defaults[n]:
-                trial = {**case, n: defaults[n]}
-                if self._pair_differs(trial, readings, name, a):
-                    case = trial
-                elif isinstance(case[n], int) and not isinstance(case[n], bool):
-                    case = self._closer(case, readings, name, a, n, defaults[n])
-        return case
-
-    def _closer(self, case: dict, readings: dict, name: str, a: Atom, n: str, neutral: int) -> dict:
-        """Integer fact ``n`` moved as close to ``neutral`` as bisection finds (evaluator)."""
-        good, bad = case[n], neutral                   # good passes, bad does not
-        while abs(good - bad) > 1:
-            mid = (good + bad) // 2
-            if self._pair_differs({**case, n: mid}, readings, name, a):
-                good = mid
-            else:
-                bad = mid
-        return {**case, n: good}
-
-    def _quiet_readings(self, case: dict, readings: dict, name: str, a: Atom) -> dict:
-        """The other interpretations set false wherever the pair still differs on ``a``."""
-        for other in sorted(readings):
-            if readings[other] and other not in self.chosen:
-                trial = {**readings, other: False}
-                if self._pair_differs(case, trial, name, a):
-                    readings = trial
-        return readings
 
     def _relevant(self, a: Atom) -> set:
         """The atom's cone and the facts assumptions link to it."""
@@ -153,15 +120,21 @@ class Sensitivity:
         slicer = Slice(self.policy)
         return slicer.policy(slicer.closure(atoms))
 
-    def _witness(self, s, r, name: str, a: Atom):
-        """A case telling the readings apart on ``a`` (the solver's, shrunk towards the
-        neutral defaults), replayed on the original policy under both readings: (case, other readings, (value if true, if false), cone)."""
+    def _witness(self, s, r, name: str, a: Atom, m, cond):
+        """The least case telling the readings apart on ``a``, replayed on the original
+        policy under both readings: (case, other readings, (value if true, if false),
+        cone). Least, so that it depends only on which cases exist (never on the solver's
+        model): the other interpretations false wherever some pair still differs (in name
+        order), then the facts by witness.minimise in that reading."""
+        holds = lambda ev: ev.atom(m.old_atom(a)) != ev.atom(m.new_atom(a))  # noqa: E731
         case, readings = s.enc.case_from_model(r.model)
-        case = self._shrink({f: case[f] for f in self.policy.facts},
-                            {i: readings.get(i, False) for i in self.policy.interpretations if i != name}, name, a)
+        with s.scope(cond):
+            case, readings = self._least_readings(s, case, readings, holds)
+        s.reading = dict(readings)
+        case, readings = minimise(s, cond, (case, readings), holds=holds)
+        s.reading = dict(self.chosen)
         case = {f: case[f] for f in self.policy.facts}
         readings = {i: readings.get(i, False) for i in self.policy.interpretations if i != name}
-        readings = self._quiet_readings(case, readings, name, a)
         values = []
         for value in (True, False):
             ev = Evaluator(self.policy, case, {**readings, name: value})
@@ -174,13 +147,27 @@ class Sensitivity:
         cone = tuple(n for n in case if n in relevant)
         return case, readings, tuple(values), cone
 
-
-def _default(t):
-    if isinstance(t, EnumType):
-        return t.labels[0]
-    if isinstance(t, IntType):
-        return min(max(0, t.lo), t.hi)
-    return False
+    def _least_readings(self, s, case: dict, readings: dict, holds) -> tuple[dict, dict]:
+        """(case, readings) with each open interpretation (name order) false if some
+        admissible case with the earlier ones as decided still satisfies the scoped
+        condition: the evaluator on the current case first, else one solver call."""
+        fixed = dict(self.chosen)
+        for i in sorted(readings):
+            if i in self.chosen:
+                continue
+            if readings[i]:
+                trial = {**readings, i: False}
+                ev = Evaluator(s.enc.policy, case, trial, validate=False)
+                if ev.admissible() and holds(ev):
+                    readings = trial
+                else:
+                    s.reading = {**fixed, i: False}
+                    r = s.check(core=False)
+                    if r.refuted:
+                        case, readings = s.enc.case_from_model(r.model)
+            fixed[i] = readings[i]
+        s.reading = dict(self.chosen)
+        return case, readings
 
 
 def _tf(v: bool) -> str:
