@@ -52,7 +52,8 @@ def render(args: list[str]) -> str:
     return out.getvalue() + f"[exit {code}]\n"
 
 
-CASES = {"text": [], "expand": ["--expand"], "en": ["--lang", "en"]}
+# "text": the default (one language, Chinese); "both": every message in English / Chinese
+CASES = {"text": [], "expand": ["--expand"], "en": ["--lang", "en"], "both": ["--lang", "both"]}
 
 
 def regen() -> None:

@@ -30,7 +30,7 @@ def render(arg: str) -> str:
     os.chdir(GOLDEN / "bad")
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = main(["check", arg])
+            code = main(["check", arg, "--lang", "both"])
     finally:
         os.chdir(cwd)
     return out.getvalue() + f"[exit {code}]\n"

@@ -81,4 +81,5 @@ def test_bundled_policies_default_text_is_short():
     lines = r.stdout.splitlines()
     assert len(lines) <= 150, len(lines)
     assert lines[0].startswith("需要处理") or lines[0].startswith("需要复核")
-    assert any(line.startswith("properties (") for line in lines)
+    assert any(line.startswith("命题(") for line in lines)          # one language: Chinese by default
+    assert not any(line.startswith("properties (") for line in lines)

@@ -84,7 +84,7 @@ def test_findings_without_policy_and_without_clause():
     assert "warning[A406] rule R-9 can never apply" in out
     assert "重大损失 = true" in out and "等级 = 低" in out    # no policy: every fact shown
     md = render_markdown([DEAD], None)
-    assert "### (no clause)" in md
+    assert "### warning A406 `dead-rule`" in md          # in the text's order: act on first
 
 
 def test_json_schema(loaded):
@@ -126,7 +126,9 @@ def test_markdown(loaded):
     assert md.startswith("# verifier findings\n")
     assert "**2 errors, 1 warnings, 0 notes**" in md
     assert "## Load diagnostics" in md and "| `t0.policy:6` | warning | V300 |" in md
-    assert "### T-1 — 干部在处置突发事件中出现失误的,可以予以容错。" in md
+    assert "## 需要处理:错误与警告 / Act on: errors and warnings (2)" in md     # the text's tiers
+    assert md.index("error A401") < md.index("error A409")                      # and order
+    assert "> **T-1** 干部在处置突发事件中出现失误的,可以予以容错。" in md
     assert "| R-1 | T-1 | `t0.policy:9` | may 予以容错 |  |" in md
     assert "```\n突发事件 = true  # 在处置突发事件中出现失误\n重大损失 = true  # 造成重大损失\n" in md
 

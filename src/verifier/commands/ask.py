@@ -26,7 +26,8 @@ def register(sub) -> None:
     p.add_argument("--facts", metavar="FILE", help="a case file with what is known already")
     p.add_argument("--next", action="store_true", help="answer one step (no terminal): the verdict and the next question")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh",
+                   help="language of questions, the ruling, messages and hints (default zh)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the case file (YAML) at the end; never overwrites")
     p.set_defaults(run=run)
 
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     from ..rulings import RulingEngine
     from ..rulings.select import parse_asked, suggest
 
-    loaded = load_or_report(args.paths)
+    loaded = load_or_report(args.paths, args.lang)
     if loaded is None:
         return INPUT_ERROR
     policy = loaded.policy

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..analysis import analyse
 from ..baseline import dump_baseline, load_baseline
+from ..diagnostics import DEFAULT_LANG
 from ..diagnostics.render import render_text
 from ..exitcodes import INPUT_ERROR, OK
 from .common import load_or_report, report_output_problem
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     if out is not None and out.exists():
         previous, problems = load_baseline(out)
         for d in problems:
-            print(render_text(d, {}), file=sys.stderr)
+            print(render_text(d, {}, DEFAULT_LANG), file=sys.stderr)
         if problems:
             return INPUT_ERROR
     loaded = load_or_report(args.paths)

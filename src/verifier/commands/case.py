@@ -21,7 +21,8 @@ def register(sub) -> None:
     p.add_argument("--facts", required=True, metavar="FILE",
                    help="a case file (.yaml/.yml/.json), or a folder / .jsonl file of many cases")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh",
+                   help="language of the ruling, its messages and hints (default zh)")
     p.add_argument("--reading", action="append", default=[], metavar="NAME=true|false",
                    help="fix an interpretation's reading (overrides the case file)")
     p.add_argument("--certificates", metavar="DIR",
@@ -87,17 +88,19 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         from ..rulings.batch import results_problem
 
-        if report_output_problem("-o", args.output, problem=results_problem(Path(args.output))):
+        if report_output_problem("-o", args.output, lang=args.lang, problem=results_problem(Path(args.output))):
             return INPUT_ERROR
-    if args.certificates and report_output_problem("--certificates", args.certificates, folder=True):
+    if args.certificates and report_output_problem("--certificates", args.certificates, folder=True,
+                                                   lang=args.lang):
         return INPUT_ERROR
-    loaded = load_or_report(args.paths)
+    loaded = load_or_report(args.paths, args.lang)
     if loaded is None:
         return INPUT_ERROR
     policy = loaded.policy
     facts = Path(args.facts)
     if not facts.exists():
-        print(f"{facts}:1:1: error[C500] cannot read the case: no such file or folder", file=sys.stderr)
+        print(f"{facts}:1:1: error[C500] " + ("无法读取案例:没有这个文件或文件夹" if args.lang == "zh" else
+                                              "cannot read the case: no such file or folder"), file=sys.stderr)
         return INPUT_ERROR
     readings, problem = parse_readings(args.reading, policy)
     if problem:

@@ -25,7 +25,9 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="policy files or folders (default: policy/)")
     p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text",
                    help="output format (default text; json/sarif: see docs/output-format.md)")
-    p.add_argument("--lang", choices=("both", "zh", "en"), default="both", help="language of text messages")
+    p.add_argument("--lang", choices=("zh", "en", "both"), default="zh",
+                   help="language of messages, hints and headings (text and markdown): zh (default), en, "
+                        "or both (each message in English / Chinese)")
     p.add_argument("--fail-on", choices=("error", "warning", "info"), default="error",
                    help="exit 1 when a finding at or above this severity remains (default error)")
     p.add_argument("--reading", action="append", default=[], metavar="NAME=true|false",
@@ -67,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
         baseline, problems = load_baseline(args.baseline)
         if baseline is None:
             for d in problems:
-                print(render_text(d, {}), file=sys.stderr)
+                print(render_text(d, {}, args.lang), file=sys.stderr)
             return INPUT_ERROR
     from ..analysis import analyse
     result = analyse(loaded.policy, readings or None, timeout_ms=args.timeout_ms)
@@ -93,6 +95,9 @@ def _render(args, result, findings, loaded) -> str:
     if args.format == "text":
         return render_findings(kept, loaded, sys.stdout.isatty(), lang=args.lang,
                                expand=getattr(args, "expand", False))
+    if args.format == "markdown":
+        from ..report import render_markdown
+        return render_markdown(kept, loaded, lang=args.lang)
     return render(args.format, kept, loaded)
 
 
@@ -109,8 +114,11 @@ def _report_front_end(loaded, args) -> int:
         colour = sys.stdout.isatty()
         for d in sorted(loaded.diagnostics, key=lambda d: d.sort_key()):
             print(render_text(d, loaded.sources, args.lang, colour))
-        for line in summary_lines(loaded):
+        for line in summary_lines(loaded, args.lang):
             print(line)
+    elif args.format == "markdown":
+        from ..report import render_markdown
+        sys.stdout.write(render_markdown(None, loaded, lang=args.lang) + "\n")
     else:
         from ..report import render
         sys.stdout.write(render(args.format, None, loaded) + "\n")
@@ -130,13 +138,25 @@ def summaries(loaded) -> list[dict]:
     return sorted(out, key=lambda s: s["id"])
 
 
-def summary_lines(loaded) -> list[str]:
+_KINDS_ZH = {"clause": "条款", "fact": "事实", "term": "术语", "rule": "规则", "decision": "决定项"}
+
+
+def summary_lines(loaded, lang: str = "both") -> list[str]:
     lines = []
+    zh = lang == "zh"
     for s in summaries(loaded):
         c = s["counts"]
-        parts = ", ".join(f"{c.get(k, 0)} {k}s" for k in ("clause", "fact", "term", "rule", "decision"))
-        lines.append(f"{s['id']} ({s['file']}): {parts}")
+        kinds = ("clause", "fact", "term", "rule", "decision")
+        if zh:
+            parts = ",".join(f"{c.get(k, 0)} 条{_KINDS_ZH[k]}" for k in kinds)
+            lines.append(f"{s['id']}({s['file']}):{parts}")
+        else:
+            parts = ", ".join(f"{c.get(k, 0)} {k}s" for k in kinds)
+            lines.append(f"{s['id']} ({s['file']}): {parts}")
     errors = sum(d.is_error for d in loaded.diagnostics)
     warnings = sum(d.severity == "warning" for d in loaded.diagnostics)
-    lines.append(f"{'ok' if loaded.ok else 'failed'}: {errors} errors, {warnings} warnings")
+    if zh:
+        lines.append(f"{'通过' if loaded.ok else '失败'}:{errors} 个错误,{warnings} 个警告")
+    else:
+        lines.append(f"{'ok' if loaded.ok else 'failed'}: {errors} errors, {warnings} warnings")
     return lines

@@ -5,13 +5,14 @@ import os
 import sys
 from pathlib import Path
 
+from ..diagnostics import DEFAULT_LANG
 from ..diagnostics.render import render_many
 from ..load import Loaded, load_policy
 
 DEFAULT_PATHS = ["policy/"]
 
 
-def load_or_report(paths, lang: str = "both") -> Loaded | None:
+def load_or_report(paths, lang: str = DEFAULT_LANG) -> Loaded | None:
     """Load the policies; on any error print the diagnostics to stderr and return None."""
     loaded = load_policy(paths or DEFAULT_PATHS)
     if not loaded.ok:
@@ -64,7 +65,7 @@ def output_problem(path, folder: bool = False) -> str | None:
     return None
 
 
-def report_output_problem(option: str, path, folder: bool = False, lang: str = "both",
+def report_output_problem(option: str, path, folder: bool = False, lang: str = DEFAULT_LANG,
                           problem: str | None = None) -> bool:
     """Print a V104 diagnostic and return True when the output cannot be written."""
     from ..diagnostics import diag

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..diagnostics import diag
+from ..diagnostics import DEFAULT_LANG, diag
 from ..diagnostics.render import render_text
 from ..model.nodes import Span
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     files, problems = policy_files(args.paths or ["policy/"], bundled=False)   # never the package's
     status = OK
     for d in problems:
-        print(render_text(d, {}), file=sys.stderr)
+        print(render_text(d, {}, DEFAULT_LANG), file=sys.stderr)
         status = INPUT_ERROR
     for f in files:
         status = max(status, _format_file(f, args))
@@ -85,12 +85,12 @@ def _format_file(path: Path, args) -> int:
     except OSError as exc:
         d = diag("V100", Span(str(path), 1, 1), path=path, reason=exc.strerror or exc,
                  hint="check the path and its permissions")
-        print(render_text(d, {}), file=sys.stderr)
+        print(render_text(d, {}, DEFAULT_LANG), file=sys.stderr)
         return INPUT_ERROR
     doc, diagnostics, source = parse_bytes(data, str(path))
     if doc is None or any(d.is_error for d in diagnostics):
         for d in diagnostics:
-            print(render_text(d, {str(path): source} if source else {}), file=sys.stderr)
+            print(render_text(d, {str(path): source} if source else {}, DEFAULT_LANG), file=sys.stderr)
         print(f"{path}: not formatted (fix the errors first)", file=sys.stderr)
         return INPUT_ERROR
     try:

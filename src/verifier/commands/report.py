@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..diagnostics import DEFAULT_LANG
 from ..diagnostics.render import render_text
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
 from .common import report_output_problem
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     files, loaded = build_reports(paths, args.source, args.out, codes)
     if not loaded.ok:
         for d in loaded.diagnostics:
-            print(render_text(d, loaded.sources), file=sys.stderr)
+            print(render_text(d, loaded.sources, DEFAULT_LANG), file=sys.stderr)
         print("report: the policies did not load; reports/ left as it is", file=sys.stderr)
         if not args.check and files:
             write_reports(files)

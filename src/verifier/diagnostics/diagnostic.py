@@ -16,8 +16,16 @@ class Diagnostic(Coded):
     related: tuple[Span, ...] = field(default=())
 
     def message(self, lang: str = "en") -> str:
+        """The registry message in ``lang`` (``en`` / ``zh``), its arguments in the same
+        language (verifier.diagnostics.hints)."""
+        from .hints import localise_args
         template = getattr(lookup(self.code), lang)
-        return template.format(**dict(self.args))
+        return template.format(**localise_args(self.code, dict(self.args), lang))
+
+    def hint_in(self, lang: str = "both") -> str:
+        """The hint in ``lang`` (``en`` / ``zh`` / ``both``), "" when there is none."""
+        from .hints import hint_text
+        return hint_text(self, lang)
 
     @property
     def is_error(self) -> bool:

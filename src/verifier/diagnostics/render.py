@@ -5,6 +5,7 @@ import json
 import unicodedata
 
 from .diagnostic import Diagnostic
+from .hints import hint_text
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _RESET = "\033[0m"
@@ -34,7 +35,9 @@ def caret_lines(line: str, column: int, end_column: int | None = None) -> list[s
 
 
 def render_text(d: Diagnostic, sources: dict, lang: str = "both", colour: bool = False) -> str:
-    """``file:line:col: severity[CODE] message`` then the line, a caret and the hint."""
+    """``file:line:col: severity[CODE] message`` then the line, a caret and the hint, all
+    in ``lang``: ``zh`` or ``en`` (one language), ``both`` (message "English / 中文",
+    hint in English, then in Chinese when it differs)."""
     sev = d.severity
     head = f"{_COLOURS[sev]}{sev}{_RESET}" if colour else sev
     msg = d.message("en") if lang == "en" else d.message("zh") if lang == "zh" else \
@@ -45,7 +48,7 @@ def render_text(d: Diagnostic, sources: dict, lang: str = "both", colour: bool =
         end = d.span.end_column if d.span.end_line == d.span.line else None
         lines.extend(caret_lines(source.line(d.span.line), d.span.column, end))
     if d.hint:
-        lines.append(f"  = hint: {d.hint}")
+        lines.append(f"  = hint: {hint_text(d, lang)}")        # the marker, like the severity, is fixed
     return "\n".join(lines)
 
 

@@ -271,13 +271,20 @@ class ReportInput:
         return {"interpretations": names, "count": 2 ** len(set(names) - set(self._fixed)),
                 "fixed": dict(sorted(self._fixed.items()))}
 
-    def readings_text(self, f: Finding) -> str:
-        """"all readings", or the partial readings under which ``f`` holds."""
+    def readings_text(self, f: Finding, lang: str = "en") -> str:
+        """"all readings", or the partial readings under which ``f`` holds (in Chinese
+        for ``lang`` = ``zh``, else in English)."""
+        zh = lang == "zh"
         if not f.readings or f.readings == ((),) and self.policy is not None and not self.policy.interpretations:
-            return "all readings (no interpretations)"
+            return "所有读法(没有解释)" if zh else "all readings (no interpretations)"
         if self.holds_always(f):
-            return "all readings" + (f" (with {reading_text(sorted(self._fixed.items()))})" if self._fixed else "")
+            fixed = reading_text(sorted(self._fixed.items())) if self._fixed else ""
+            if zh:
+                return "所有读法" + (f"(固定 {fixed})" if fixed else "")
+            return "all readings" + (f" (with {fixed})" if fixed else "")
         shown = [reading_text(sorted(set(r) - set(self._fixed.items()))) for r in self._partials(f)]
+        if zh:
+            return "仅当 " + ";或 ".join(shown[:4]) + (";…" if len(shown) > 4 else "")
         return "only when " + " ; or ".join(shown[:4]) + (" ; …" if len(shown) > 4 else "")
 
 
@@ -319,3 +326,10 @@ def _relocate(f: Finding) -> Finding:
     return replace(f, span=rel_span(f.span),
                    rules=tuple(replace(r, span=rel_span(r.span)) for r in f.rules),
                    related=tuple(replace(r, span=rel_span(r.span)) for r in f.related))
+
+
+def say(lang: str, en: str, zh: str) -> str:
+    """The words of the report's own scaffolding in the chosen language: Chinese for
+    ``zh``, else English (``both`` shows messages in both languages, its scaffolding in
+    English)."""
+    return zh if lang == "zh" else en
