@@ -80,7 +80,7 @@ def test_alias_bomb_is_refused_quickly(tp, capsys):
 def test_fifo_and_devices_are_refused_not_read(tp, capsys):
     fifo = tp / "fifo.yaml"
     os.mkfifo(fifo)
-    rc, _, err = run(["case", tp / "t.policy", "--facts", fifo], capsys)
+    rc, _, err = run(["case", tp / "t.policy", "--facts", fifo, "--lang", "en"], capsys)
     assert rc == 2 and f"{fifo}:1:1: error[C500]" in err and "not a regular file" in err
     rc, _, err = run(["case", tp / "t.policy", "--facts", "/dev/null"], capsys)
     assert rc == 2 and "/dev/null:1:1: error[C500]" in err
@@ -146,7 +146,8 @@ def test_output_that_is_not_a_results_file_is_never_touched(tp, capsys):
 @pytest.mark.parametrize("target, why", [(".", "folder"), ("t.policy/x", "is a file")])
 def test_impossible_outputs_are_refused_before_work(tp, capsys, target, why):
     (tp / "in.jsonl").write_text('{"facts": {"a": true}}\n', encoding="utf-8")
-    rc, _, err = run(["case", tp / "t.policy", "--facts", tp / "in.jsonl", "-o", tp / target], capsys)
+    rc, _, err = run(["case", tp / "t.policy", "--facts", tp / "in.jsonl", "-o", tp / target, "--lang", "en"],
+                     capsys)
     assert rc == 2 and "[V104]" in err and why in err
 
 

@@ -148,7 +148,7 @@ def summary_lines(loaded, lang: str = "both") -> list[str]:
         c = s["counts"]
         kinds = ("clause", "fact", "term", "rule", "decision")
         if zh:
-            parts = ",".join(f"{c.get(k, 0)} 条{_KINDS_ZH[k]}" for k in kinds)
+            parts = ",".join(f"{_KINDS_ZH[k]} {c.get(k, 0)}" for k in kinds)
             lines.append(f"{s['id']}({s['file']}):{parts}")
         else:
             parts = ", ".join(f"{c.get(k, 0)} {k}s" for k in kinds)

@@ -80,6 +80,7 @@ _TABLE: tuple[tuple[str, Template, Template], ...] = (
     (r"remove one of the priorities", "删去其中一条优先关系", None),
     (r"add 引用 (?P<doc>\S+) / uses \S+ to the header", "请在文档头加上 引用 {doc}", "add uses {doc} to the header"),
     (r"multiply by a number: 3 \* x", "只能乘以数字:3 * x", None),
+    (r"declare it first \((?P<what>.+)\)", lambda mt: f"请先声明它({_arg_zh(mt['what'])})", None),
     (r"did you mean 「(?P<n>.+?)」\? A name containing a keyword must be quoted / .*",
      "是否指「{n}」?含关键字的名称须加「」", "did you mean 「{n}」? A name containing a keyword must be quoted"),
     (r"did you mean (?P<en>.+?)\? / 是否指 (?P<zh>.+)", "是否指 {zh}?", "did you mean {en}?"),
@@ -209,10 +210,89 @@ def _one_language(text: str, lang: str) -> str:
 
 _LOCALISED_ARGS = {"V111": ("token", "expected"), "V112": ("expected",)}
 
+# Words in the arguments of file and case-file diagnostics (the reason a file cannot be
+# read, what a fact expects, what was found): (English pattern, Chinese template).
+_ARG_TABLE: tuple[tuple[str, str], ...] = (
+    (r"no such file or folder", "没有这个文件或文件夹"),
+    (r"no such file", "没有这个文件"),
+    (r"no \.policy files found", "没有找到 .policy 文件"),
+    (r"a folder", "这是文件夹"),
+    (r"not a regular file", "不是普通文件"),
+    (r"the case is empty", "案例是空的"),
+    (r"the case is not a mapping", "案例不是映射"),
+    (r"`facts` is not a mapping", "`facts` 不是映射"),
+    (r"`readings` is not a mapping", "`readings` 不是映射"),
+    (r"unknown key (?P<name>.+)", "未知的键 {name}"),
+    (r"not valid UTF-8 \(byte (?P<b>\S+)\)", "不是有效的 UTF-8 编码(字节 {b})"),
+    (r"`(?P<key>[^`]+)` is (?P<what>.+)", "`{key}` 是 {what}"),
+    (r"it exists and is not a folder", "它已存在且不是文件夹"),
+    (r"the folder is not writable", "文件夹不可写"),
+    (r"it is a folder; give a file name", "它是文件夹;请给出文件名"),
+    (r"it exists and is not a regular file", "它已存在且不是普通文件"),
+    (r"the file is not writable", "文件不可写"),
+    (r"(?P<p>.+) is a broken link", "{p} 是失效的链接"),
+    (r"(?P<p>.+) is a file, not a folder", "{p} 是文件,不是文件夹"),
+    (r"cannot create files in (?P<p>.+)", "无法在 {p} 中创建文件"),
+    (r"Permission denied", "没有权限"),
+    (r"No such file or directory", "没有这个文件或文件夹"),
+    (r"Is a directory", "这是文件夹"),
+    (r"true or false \(为真/为假\)", "true 或 false(为真/为假)"),
+    (r"true or false", "true 或 false"),
+    (r"an integer in \[(?P<lo>-?\d+)\.\.(?P<hi>-?\d+)\]", "[{lo}..{hi}] 中的整数"),
+    (r"one of (?P<labels>.+)", "以下之一:{labels}"),
+    # names and types (V202, V203): what an expression or a name should be
+    (r"a boolean fact, term or interpretation", "布尔事实、术语或解释"),
+    (r"an integer fact", "整数事实"),
+    (r"an enumeration fact or a decision", "枚举事实或决定项"),
+    (r"an enumeration fact", "枚举事实"),
+    (r"a boolean", "布尔值"),
+    (r"an integer", "整数"),
+    (r"a name", "名称"),
+    (r"an expression", "表达式"),
+    (r"expression", "表达式"),
+    (r"(?P<name>.+) \((?P<type>bool|int|enum)\)", "{name}({type})"),
+)
+_TYPES_ZH = {"bool": "布尔", "int": "整数", "enum": "枚举"}
+_KIND_WORDS_ZH = {"fact": "事实", "term": "术语", "action": "动作", "decision": "决定项",
+                  "interpretation": "解释", "assumption": "假设", "group": "规则组", "property": "命题"}
+_KINDS_ZH = {"a boolean": "布尔值", "an integer": "整数", "a number": "数", "a string": "字符串",
+             "a list or mapping": "列表或映射", "null": "空值"}
+_CASE_ARGS = {"V100": ("reason",), "V104": ("reason",), "C500": ("reason",), "C502": ("expected", "found"),
+              "V202": ("kind", "expected"), "V203": ("what", "expected", "found")}
+
+
+@lru_cache(maxsize=1)
+def _arg_patterns():
+    return tuple((re.compile(p, re.S), zh) for p, zh in _ARG_TABLE)
+
+
+def _arg_zh(text: str) -> str:
+    """A file or case-file argument in Chinese (unchanged when no pattern matches)."""
+    for pattern, zh in _arg_patterns():
+        mt = pattern.fullmatch(text)
+        if mt is not None:
+            groups = {k: _arg_zh(v) if k == "what" else _TYPES_ZH.get(v, v) if k == "type" else v
+                      for k, v in mt.groupdict().items()}
+            return zh.format(**groups)
+    kinds = text.split(" or ")                  # "fact or term" (the kinds a name may be)
+    if all(k in _KIND_WORDS_ZH for k in kinds):
+        return "或".join(_KIND_WORDS_ZH[k] for k in kinds)
+    for en, zh in _KINDS_ZH.items():            # a described value: "\"x\" (a string)", "a list or mapping"
+        if text == en:
+            return zh
+        if text.endswith(f" ({en})"):
+            return text[:-len(en) - 3] + f"({zh})"
+    return text
+
 
 def localise_args(code: str, args: dict, lang: str) -> dict:
     """The message arguments of a diagnostic in ``lang`` (``en`` / ``zh``)."""
-    names = _LOCALISED_ARGS.get(code)
-    if not names or lang not in ("en", "zh"):
+    if lang not in ("en", "zh"):
         return args
-    return {k: _one_language(v, lang) if k in names else v for k, v in args.items()}
+    names = _LOCALISED_ARGS.get(code)
+    if names:
+        return {k: _one_language(v, lang) if k in names else v for k, v in args.items()}
+    names = _CASE_ARGS.get(code)
+    if names and lang == "zh":
+        return {k: _arg_zh(v) if k in names else v for k, v in args.items()}
+    return args

@@ -55,7 +55,8 @@ def finding_json(ri: ReportInput, f, group=None) -> dict:
 def diagnostic_json(d) -> dict:
     """One load diagnostic (V-codes and others) as a JSON object."""
     return {"code": d.code, "name": d.name, "severity": d.severity,
-            "message": d.message("en"), "message_zh": d.message("zh"), "hint": d.hint,
+            "message": d.message("en"), "message_zh": d.message("zh"),
+            "hint": d.hint_in("en") if d.hint else None, "hint_zh": d.hint_in("zh") if d.hint else None,
             "fingerprint": diagnostic_fingerprint(d), "args": dict(d.args),
             "location": _location(d.span)}
 

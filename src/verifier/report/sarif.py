@@ -82,7 +82,7 @@ def _finding(ri: ReportInput, f, index: dict[str, int]) -> dict:
 def _diagnostic(d, index: dict[str, int]) -> dict:
     props = {"args": dict(d.args)}
     if d.hint:
-        props["hint"] = d.hint
+        props["hint"], props["hint_zh"] = d.hint_in("en"), d.hint_in("zh")
     return {
         "ruleId": d.code, "ruleIndex": index[d.code], "level": LEVELS[d.severity],
         "message": {"text": f"{d.message('en')} / {d.message('zh')}"},
