@@ -80,7 +80,8 @@ def _findings(ri: ReportInput) -> list[str]:
 
 
 def _group(ri: ReportInput, g, number: int) -> list[str]:
-    """A group: what it shares, one member's story as an example, every member in a table."""
+    """A group: what it shares, one member's story as an example, every member in a table
+    (collapsed, as the text collapses groups)."""
     title = {"A403": f"结论同为「{g.about}」的重叠 / overlaps concluding {g.about}",
              "A402": f"由优先关系 {g.about} 解决的重叠 / overlaps resolved by {g.about}"}.get(
         g.code, f"{ZH_TITLES.get(g.code, '')} / {lookup(g.code).name}")
@@ -92,7 +93,9 @@ def _group(ri: ReportInput, g, number: int) -> list[str]:
         witness = ", ".join(f"{n} = {value_text(v)}" for n, v in shown) if f.witness is not None else ""
         rows.append([" × ".join(f.rule_ids) or f.subject or "", ", ".join(ri.clauses_of(f, related=False)),
                      witness or "—", ri.readings_text(f)])
-    return lines + table(["rules / subject", "clauses", "见证 / witness", "readings"], rows) + [""]
+    summary = f"{len(g.members)} 项 / {len(g.members)} findings"
+    return lines + [f"<details><summary>{summary}</summary>", ""] + \
+        table(["rules / subject", "clauses", "见证 / witness", "readings"], rows) + ["", "</details>", ""]
 
 
 def _finding(ri: ReportInput, f, number: int, quoted: set) -> list[str]:
