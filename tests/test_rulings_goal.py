@@ -153,5 +153,7 @@ def test_ask_next_json_and_a_scripted_interview(tmp_path):
 def test_ask_and_case_reject_an_unknown_outcome():
     for args in (("ask", "--goal", "容错决 定", "--next"), ("case", "--facts", "tests/golden/rulings/reform_pilot.yaml",
                                                           "--ask", "可以 予以容")):
-        run = _cli(*args)
+        run = _cli(*args, "--lang", "en")
         assert run.returncode == 2 and "names no outcome" in run.stderr and "Traceback" not in run.stderr
+        run = _cli(*args)                                   # the default language: Chinese
+        assert run.returncode == 2 and "不是任何结论" in run.stderr and "names no" not in run.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..cases import make_case, read_case_file
 from ..diagnostics import has_errors
 from ..exitcodes import INPUT_ERROR, OK
-from .common import load_or_report
+from .common import load_or_report, outcome_problem
 
 YES = {"是", "y", "yes", "true", "对", "有"}
 NO = {"否", "n", "no", "false", "不", "没有", "无"}
@@ -34,7 +34,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..rulings import RulingEngine
-    from ..rulings.select import parse_asked, suggest
+    from ..rulings.select import parse_asked
 
     loaded = load_or_report(args.paths, args.lang)
     if loaded is None:
@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     goal, bad = parse_asked(args.goal, policy)
     if bad:
         for text in bad:
-            print(f"error: --goal {text!r} names no outcome — hint: {suggest(text, policy)}", file=sys.stderr)
+            print(outcome_problem("--goal", text, policy, args.lang), file=sys.stderr)
         return INPUT_ERROR
     if args.output and Path(args.output).exists():
         print(f"error: {args.output} exists; the interview never overwrites a file — hint: choose a new name",

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..cases import read_case_file
 from ..diagnostics import has_errors
 from ..exitcodes import FINDINGS, INPUT_ERROR, OK
-from .common import load_or_report, parse_readings, report_output_problem
+from .common import load_or_report, outcome_problem, parse_readings, report_output_problem
 
 
 def register(sub) -> None:
@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{facts}:1:1: error[C500] " + ("无法读取案例:没有这个文件或文件夹" if args.lang == "zh" else
                                               "cannot read the case: no such file or folder"), file=sys.stderr)
         return INPUT_ERROR
-    readings, problem = parse_readings(args.reading, policy)
+    readings, problem = parse_readings(args.reading, policy, args.lang)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR
@@ -133,7 +133,7 @@ def _inadmissible(policy, source: str) -> list:
 def _single(args, policy, case, readings) -> int:
     from ..rulings import RulingEngine
     from ..rulings.render import render_json, render_markdown, render_text
-    from ..rulings.select import default_outcomes, parse_asked, suggest
+    from ..rulings.select import default_outcomes, parse_asked
 
     if readings:
         case = case.__class__(case.key, case.facts, tuple(sorted({**dict(case.readings), **readings}.items())),
@@ -141,7 +141,7 @@ def _single(args, policy, case, readings) -> int:
     asked, bad = parse_asked(args.ask, policy)
     if bad:
         for text in bad:
-            print(f"error: --ask {text!r} names no outcome — hint: {suggest(text, policy)}", file=sys.stderr)
+            print(outcome_problem("--ask", text, policy, args.lang), file=sys.stderr)
         return INPUT_ERROR
     engine = RulingEngine(policy)
     only = asked or (engine.outcomes if args.all else default_outcomes(case, policy, engine.outcomes))

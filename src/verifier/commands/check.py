@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     loaded = load_policy(args.paths or DEFAULT_PATHS)
     if not loaded.ok or args.no_analysis:
         return _report_front_end(loaded, args)
-    readings, problem = parse_readings(args.reading, loaded.policy)
+    readings, problem = parse_readings(args.reading, loaded.policy, args.lang)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return INPUT_ERROR

@@ -21,19 +21,34 @@ def load_or_report(paths, lang: str = DEFAULT_LANG) -> Loaded | None:
     return loaded
 
 
-def parse_readings(items: list[str], policy) -> tuple[dict[str, bool] | None, str | None]:
-    """``["名=true", …]`` -> readings dict, or an error message."""
+def parse_readings(items: list[str], policy, lang: str = DEFAULT_LANG) -> tuple[dict[str, bool] | None, str | None]:
+    """``["名=true", …]`` -> readings dict, or an error message (in ``lang``)."""
     out = {}
+    zh = lang == "zh"
     for item in items:
         name, _, value = item.partition("=")
         value = value.strip().lower()
         if value not in ("true", "false", "为真", "为假"):
-            return None, f"--reading {item!r}: write NAME=true or NAME=false"
+            return None, (f"--reading {item!r}:请写 名称=true 或 名称=false" if zh else
+                          f"--reading {item!r}: write NAME=true or NAME=false")
         if name not in policy.interpretations:
-            known = ", ".join(sorted(policy.interpretations)) or "none"
-            return None, f"--reading {item!r}: {name!r} is not an interpretation (known: {known})"
+            known = ", ".join(sorted(policy.interpretations)) or ("无" if zh else "none")
+            return None, (f"--reading {item!r}:{name!r} 不是解释(已声明:{known})" if zh else
+                          f"--reading {item!r}: {name!r} is not an interpretation (known: {known})")
         out[name] = value in ("true", "为真")
     return out, None
+
+
+def outcome_problem(option: str, text: str, policy, lang: str = DEFAULT_LANG) -> str:
+    """``error: --ask 'x' names no outcome — hint: …`` in ``lang``."""
+    from ..rulings.select import suggest
+    hint = suggest(text, policy)
+    if lang != "zh":
+        return f"error: {option} {text!r} names no outcome — hint: {hint}"
+    _, _, close = hint.partition("; did you mean ")
+    close = f";是否指 {close.rstrip('?')}?" if close else ""
+    return (f"error: {option} {text!r} 不是任何结论 — hint: 请写决定项(容错决定)、D = x、"
+            f"应当/可以/不得 X,或术语{close}")
 
 
 def output_problem(path, folder: bool = False) -> str | None:
