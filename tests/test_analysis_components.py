@@ -88,3 +88,21 @@ def test_independent_rules_are_batched():
     policy = check_ok("\n".join(lines) + "\n")
     parts = components.batches(policy, 30)
     assert len(parts) == 5 and sum(len(p.rules) for p in parts) == 50
+
+
+@settings(max_examples=40, deadline=None)
+@given(policies())
+def test_sliced_questions_agree_on_random_policies(p):
+    """Each question asked of its own slice (analysis.slices, lazily built solvers) gives
+    the findings and witnesses of the one shared solver."""
+    from verifier.analysis import queries
+    whole = analyse(p)
+    saved = queries.SLICE_RULES
+    queries.SLICE_RULES = 0
+    try:
+        sliced = analyse(p)
+    finally:
+        queries.SLICE_RULES = saved
+    assert sliced.findings == whole.findings
+    assert [(f.witness, f.witness_reading) for f in sliced.findings] == \
+        [(f.witness, f.witness_reading) for f in whole.findings]

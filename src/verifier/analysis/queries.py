@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import itertools
 import time
+from contextlib import contextmanager
 from typing import Optional
 
 from ..evaluate import Atom, Evaluator, incompatible
 from ..logic import TRUE, EngineSolver, Formula, Result, conj, disj, neg
+from ..logic.solve import LazySolver
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .findings import Finding, RuleRef, make_args
 from .prefilter import Summary, clash, conjoin, summarise, summarise_expr
 from .relevance import witness_cone
 from .projection import Combo, Holds, Projection, Projector, Seeds
+from .slices import Slicer
 from .witness import WitnessError, minimise, replay
+
+SLICE_RULES = 400      # policies with more rules ask each question of its own slice
+SLICE_SOLVERS = 32     # slice solvers kept (least recently used dropped)
 
 # codes whose witness condition implies applicable(r) for each of the finding's rules
 FORCING = ("A401", "A402", "A403", "A407", "A408")
@@ -34,6 +40,33 @@ class Analyser(Projector):
         self.live: dict[str, list] = {}          # rule -> the combos where it can apply
         self.dead_all: set[str] = set()
         self._summaries: dict[tuple, Summary] = {}
+        self.slicer = Slicer(self.policy) if len(self.policy.rules) > SLICE_RULES else None
+        self._slices: dict[frozenset, EngineSolver] = {}
+
+    @contextmanager
+    def sliced(self, rules=(), exprs=(), nodes=()):
+        """Ask the with-block's questions of the slice of ``roots`` (slices.py: the same
+        answers, from a solver holding only what they can depend on); the solver calls
+        are counted on the policy's solver. Small policies keep one solver."""
+        if self.slicer is None:
+            yield
+            return
+        sl = self.slicer
+        nodes = sl.nodes([*nodes, *sl.rules(rules), *(n for e in exprs for n in sl.expr(e))])
+        full, s = self.s, self._slices.pop(nodes, None)
+        if s is None:
+            s = LazySolver(lambda: EngineSolver(self.enc, timeout_ms=full.timeout_ms,
+                                                minimize_cores=full.minimize_cores,
+                                                keep=sl.constraint_names(nodes)), self.enc)
+        self._slices[nodes] = s                    # most recently used last
+        while len(self._slices) > SLICE_SOLVERS:
+            del self._slices[next(iter(self._slices))]
+        before, self.s = s.checks, s
+        try:
+            yield
+        finally:
+            full.checks += s.checks - before
+            self.s = full
 
     # ------------------------------------------------------------ helpers
     def ref(self, rid: str) -> RuleRef:
@@ -153,15 +186,16 @@ class Analyser(Projector):
     def rules_alive(self) -> None:
         """Per rule: no case with applicable(r) under a consistent reading (A406 dead)."""
         for rid in self.ix.rule_ids:
-            proj = self.project(self.app(rid), lambda ev, rid=rid: ev.applicable(rid),
-                                self.cones.rule_app(rid), self.seeds(rid))
-            self.live[rid] = proj.found        # not proj: its first case holds every fact
-            if proj.unknown is not None:
-                self.unknown(f"can rule {rid} apply", proj.unknown)
-            if proj.missing:
-                self.add("A406", (rid,), None, proj.missing)
-            if not proj.found:
-                self.dead_all.add(rid)
+            with self.sliced(rules=(rid,)):
+                proj = self.project(self.app(rid), lambda ev, rid=rid: ev.applicable(rid),
+                                    self.cones.rule_app(rid), self.seeds(rid))
+                self.live[rid] = proj.found        # not proj: its first case holds every fact
+                if proj.unknown is not None:
+                    self.unknown(f"can rule {rid} apply", proj.unknown)
+                if proj.missing:
+                    self.add("A406", (rid,), None, proj.missing)
+                if not proj.found:
+                    self.dead_all.add(rid)
 
     def rules_shadowed(self) -> None:
         """Per live rule with stronger incompatible rules: the readings where r can apply
@@ -170,17 +204,18 @@ class Analyser(Projector):
             defeaters = self.ix.defeaters[rid]
             if rid in self.dead_all or not defeaters:
                 continue
-            proj = self.project(self.eff(rid), lambda ev, rid=rid: ev.effective(rid),
-                                self.cones.rule_eff(rid), self.seeds(rid))
-            if proj.unknown is not None:
-                self.unknown(f"can rule {rid} take effect", proj.unknown)
-            combos = self.within(self.live[rid], proj.missing)
-            if combos:
-                holds = lambda ev, rid=rid: ev.applicable(rid) and not ev.effective(rid)  # noqa: E731
-                self.add("A407", (rid,), None, combos,
-                         first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid),
-                                                holds, self.seeds(rid)),
-                         related=defeaters, holds=holds)
+            with self.sliced(rules=(rid,)):
+                proj = self.project(self.eff(rid), lambda ev, rid=rid: ev.effective(rid),
+                                    self.cones.rule_eff(rid), self.seeds(rid))
+                if proj.unknown is not None:
+                    self.unknown(f"can rule {rid} take effect", proj.unknown)
+                combos = self.within(self.live[rid], proj.missing)
+                if combos:
+                    holds = lambda ev, rid=rid: ev.applicable(rid) and not ev.effective(rid)  # noqa: E731
+                    self.add("A407", (rid,), None, combos,
+                             first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid),
+                                                    holds, self.seeds(rid)),
+                             related=defeaters, holds=holds)
 
     # ------------------------------------------------------------ A408
     def rules_redundant(self) -> None:
@@ -191,21 +226,22 @@ class Analyser(Projector):
                 others = tuple(o for o in rids if o != rid)
                 if rid in self.dead_all or not others:
                     continue
-                interps = self.cones.rule_app(rid).union(*(self.cones.rule_app(o) for o in others))
-                alone = conj(self.app(rid), neg(disj([self.app(o) for o in others])))
-                proj = self.project(alone, lambda ev, rid=rid, others=others: ev.applicable(rid)
-                                    and not any(ev.applicable(o) for o in others), interps,
-                                    self.seeds(rid))
-                if proj.unknown is not None:
-                    self.unknown(f"is rule {rid} redundant", proj.unknown)
-                combos = self.within(self.live[rid], proj.missing)
-                if combos:
-                    holds = lambda ev, rid=rid, others=others: ev.applicable(rid) and any(  # noqa: E731
-                        ev.applicable(o) for o in others)
-                    self.add("A408", (rid,), None, combos,
-                             first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid),
-                                                    holds, self.seeds(rid)),
-                             related=others, holds=holds)
+                with self.sliced(rules=rids):
+                    interps = self.cones.rule_app(rid).union(*(self.cones.rule_app(o) for o in others))
+                    alone = conj(self.app(rid), neg(disj([self.app(o) for o in others])))
+                    proj = self.project(alone, lambda ev, rid=rid, others=others: ev.applicable(rid)
+                                        and not any(ev.applicable(o) for o in others), interps,
+                                        self.seeds(rid))
+                    if proj.unknown is not None:
+                        self.unknown(f"is rule {rid} redundant", proj.unknown)
+                    combos = self.within(self.live[rid], proj.missing)
+                    if combos:
+                        holds = lambda ev, rid=rid, others=others: ev.applicable(rid) and any(  # noqa: E731
+                            ev.applicable(o) for o in others)
+                        self.add("A408", (rid,), None, combos,
+                                 first=self.witness_for(self.app(rid), min(combos), self.cones.rule_app(rid),
+                                                        holds, self.seeds(rid)),
+                                 related=others, holds=holds)
 
     # ------------------------------------------------------------ A401–A403
     def candidate_pairs(self) -> tuple[list, list]:
@@ -235,19 +271,21 @@ class Analyser(Projector):
         conclusion)."""
         incompatible_pairs, same_pairs = self.candidate_pairs()
         for a, b in incompatible_pairs:
-            winner = self.ix.priority_between(self.policy, a, b)
-            if winner is None:
-                self._exists("A401", (a, b), None, conj(self.eff(a), self.eff(b)),
-                             lambda ev, a=a, b=b: ev.effective(a) and ev.effective(b),
-                             self.cones.rule_eff(a) | self.cones.rule_eff(b))
-            else:
-                self._exists("A402", (a, b), None, conj(self.app(a), self.app(b)),
-                             lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
-                             self.cones.rule_app(a) | self.cones.rule_app(b), winner=winner)
+            with self.sliced(rules=(a, b)):
+                winner = self.ix.priority_between(self.policy, a, b)
+                if winner is None:
+                    self._exists("A401", (a, b), None, conj(self.eff(a), self.eff(b)),
+                                 lambda ev, a=a, b=b: ev.effective(a) and ev.effective(b),
+                                 self.cones.rule_eff(a) | self.cones.rule_eff(b))
+                else:
+                    self._exists("A402", (a, b), None, conj(self.app(a), self.app(b)),
+                                 lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
+                                 self.cones.rule_app(a) | self.cones.rule_app(b), winner=winner)
         for a, b in same_pairs:
-            self._exists("A403", (a, b), None, conj(self.app(a), self.app(b)),
-                         lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
-                         self.cones.rule_app(a) | self.cones.rule_app(b))
+            with self.sliced(rules=(a, b)):
+                self._exists("A403", (a, b), None, conj(self.app(a), self.app(b)),
+                             lambda ev, a=a, b=b: ev.applicable(a) and ev.applicable(b),
+                             self.cones.rule_app(a) | self.cones.rule_app(b))
 
     def _exists(self, code, rules, subject, cond, holds, interps, winner=None, related=(),
                 forced: Optional[Summary] = None, seed: Optional[Summary] = None) -> None:
@@ -270,33 +308,38 @@ class Analyser(Projector):
         applicable discretion on D (only for a decision with a scope); A405 — sat iff some
         case has scope(D) (true if none), no concluded(D, x), and a discretion on D."""
         for d in self.policy.decisions.values():
-            none = neg(disj([self.enc.concluded[(d.name, v)] for v in d.alternatives]))
-            idx = self.ix.discretions_on.get(d.name, ())
-            some_disc = disj([self.enc.discretions[self.policy.discretions[i].id] for i in idx])
-            scope = self.enc.expr(d.scope) if d.scope is not None else TRUE
+            with self.sliced(exprs=(d.scope,), nodes=self._decision_nodes(d.name)):
+                none = neg(disj([self.enc.concluded[(d.name, v)] for v in d.alternatives]))
+                idx = self.ix.discretions_on.get(d.name, ())
+                some_disc = disj([self.enc.discretions[self.policy.discretions[i].id] for i in idx])
+                scope = self.enc.expr(d.scope) if d.scope is not None else TRUE
 
-            def unanswered(ev, d=d):
-                return (d.scope is None or ev.expr(d.scope)) and not any(
-                    ev.concluded(d.name, v) for v in d.alternatives)
+                def unanswered(ev, d=d):
+                    return (d.scope is None or ev.expr(d.scope)) and not any(
+                        ev.concluded(d.name, v) for v in d.alternatives)
 
-            def disc_on(ev, idx=idx):
-                return any(ev.discretion(i) for i in idx)
-            interps = self.cones.decision_question(d.name)
-            in_scope = summarise_expr(self.policy, d.scope) if d.scope is not None else Summary()
-            seed = summarise_expr(self.policy, d.scope, guess=1) if d.scope is not None else Summary()
-            if d.scope is not None:
-                self._exists("A404", (), d.name, conj(scope, none, neg(some_disc)),
-                             lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps,
-                             forced=in_scope, seed=seed)
-            if idx:
-                only = self.policy.discretions[idx[0]].condition if len(idx) == 1 else None
-                forced = conjoin([in_scope, summarise_expr(self.policy, only)]) if only else in_scope
-                first = self.policy.discretions[idx[0]].condition
-                if first is not None:
-                    seed = conjoin([seed, summarise_expr(self.policy, first, guess=1)])
-                self._exists("A405", (), d.name, conj(scope, none, some_disc),
-                             lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps,
-                             forced=forced, seed=seed)
+                def disc_on(ev, idx=idx):
+                    return any(ev.discretion(i) for i in idx)
+                interps = self.cones.decision_question(d.name)
+                in_scope = summarise_expr(self.policy, d.scope) if d.scope is not None else Summary()
+                seed = summarise_expr(self.policy, d.scope, guess=1) if d.scope is not None else Summary()
+                if d.scope is not None:
+                    self._exists("A404", (), d.name, conj(scope, none, neg(some_disc)),
+                                 lambda ev, u=unanswered, dd=disc_on: u(ev) and not dd(ev), interps,
+                                 forced=in_scope, seed=seed)
+                if idx:
+                    only = self.policy.discretions[idx[0]].condition if len(idx) == 1 else None
+                    forced = conjoin([in_scope, summarise_expr(self.policy, only)]) if only else in_scope
+                    first = self.policy.discretions[idx[0]].condition
+                    if first is not None:
+                        seed = conjoin([seed, summarise_expr(self.policy, first, guess=1)])
+                    self._exists("A405", (), d.name, conj(scope, none, some_disc),
+                                 lambda ev, u=unanswered, dd=disc_on: u(ev) and dd(ev), interps,
+                                 forced=forced, seed=seed)
+
+    def _decision_nodes(self, d: str) -> tuple:
+        """Slice roots of the questions about decision ``d``: it and its discretions."""
+        return (("decision", d), *(("discretion", str(i)) for i in self.ix.discretions_on.get(d, ())))
 
     def actions(self) -> None:
         """Per action X: A405 — sat iff some case has permitted(X) and not obligated(X)."""
@@ -304,30 +347,32 @@ class Analyser(Projector):
             rules = self.ix.concluding.get(Atom(MAY, x), ())
             if not rules:
                 continue                      # permitted without obligation needs a may rule
-            cond = conj(self.enc.atoms[Atom(MAY, x)], neg(self.enc.atoms[Atom(MUST, x)]))
-            self._exists("A405", (), x, cond,
-                         lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
-                         self.cones.action(x), related=rules,
-                         forced=self.summary(rules[0]) if len(rules) == 1 else None,
-                         seed=self.summary(rules[0], guess=1))
+            with self.sliced(nodes=(("action", x),)):
+                cond = conj(self.enc.atoms[Atom(MAY, x)], neg(self.enc.atoms[Atom(MUST, x)]))
+                self._exists("A405", (), x, cond,
+                             lambda ev, x=x: ev.permitted(x) and not ev.obligated(x),
+                             self.cones.action(x), related=rules,
+                             forced=self.summary(rules[0]) if len(rules) == 1 else None,
+                             seed=self.summary(rules[0], guess=1))
 
     # ------------------------------------------------------------ A409, A410
     def properties(self) -> None:
         """Per property P: the readings with a case where P fails (A409, with a
         counterexample) and those without one (A410 proven: unsat of not P)."""
         for name, prop in self.policy.properties.items():
-            holds = lambda ev, e=prop.expr: not ev.expr(e)  # noqa: E731
-            cone = self.cones.expr(prop.expr)
-            forced = summarise_expr(self.policy, prop.expr, False)
-            seed = summarise_expr(self.policy, prop.expr, False, guess=1)
-            proj = self.project(neg(self.enc.expr(prop.expr)), holds, cone, (forced, seed))
-            if proj.unknown is not None:
-                self.unknown(f"property {name}", proj.unknown)
-            if proj.found:
-                self.add("A409", (), name, proj.found, first=self.stable_first(proj, cone, holds, (forced, seed)),
-                         holds=holds, forced=forced)
-            if proj.missing:
-                self.add("A410", (), name, proj.missing)
+            with self.sliced(exprs=(prop.expr,)):
+                holds = lambda ev, e=prop.expr: not ev.expr(e)  # noqa: E731
+                cone = self.cones.expr(prop.expr)
+                forced = summarise_expr(self.policy, prop.expr, False)
+                seed = summarise_expr(self.policy, prop.expr, False, guess=1)
+                proj = self.project(neg(self.enc.expr(prop.expr)), holds, cone, (forced, seed))
+                if proj.unknown is not None:
+                    self.unknown(f"property {name}", proj.unknown)
+                if proj.found:
+                    self.add("A409", (), name, proj.found, first=self.stable_first(proj, cone, holds, (forced, seed)),
+                             holds=holds, forced=forced)
+                if proj.missing:
+                    self.add("A410", (), name, proj.missing)
 
     # ------------------------------------------------------------ all
     PHASES = ("consistency", "rules_alive", "rules_shadowed", "rules_redundant", "pairs",

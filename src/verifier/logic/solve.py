@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import z3
 
@@ -47,6 +47,18 @@ class Result:
         return self.status == UNKNOWN
 
 
+def _kept(enc: Encoding, keep: frozenset) -> tuple[list, list]:
+    """The type constraints and definitions named in ``keep``, in the encoding's order
+    (an index by name is built once per encoding, so a slice costs its own size)."""
+    index = enc.__dict__.get("_by_name")
+    if index is None:
+        index = enc.__dict__["_by_name"] = {
+            c.name: (i, c) for i, c in enumerate([*enc.domain, *enc.definitions])}
+    found = sorted(index[n] for n in keep if n in index)
+    cut = len(enc.domain)
+    return [c for i, c in found if i < cut], [c for i, c in found if i >= cut]
+
+
 class EngineSolver:
     """A reusable solver over one Encoding.
 
@@ -55,13 +67,16 @@ class EngineSolver:
     and consequences name the rules they rest on. ``track_assumptions``: each assumption is
     guarded by its literal (``assume:NAME``), likewise assumed. ``reading`` fixes
     interpretations (others stay free). Every check runs under ``timeout_ms``.
+    ``keep`` (constraint names): assert only those type constraints and definitions (and
+    every assumption) — a slice, for questions that read nothing else.
     """
 
     def __init__(self, enc: Encoding, reading: dict[str, bool] | None = None, *,
                  logic: str = "QF_FD", timeout_ms: int = DEFAULT_TIMEOUT_MS,
                  track_rules: bool = False, track_assumptions: bool = True,
-                 minimize_cores: bool = False):
+                 minimize_cores: bool = False, keep: Optional[frozenset] = None):
         self.enc = enc
+        self.timeout_ms = int(timeout_ms)
         self.solver = z3.SolverFor(logic) if logic else z3.Solver()
         self.solver.set("timeout", int(timeout_ms))
         if logic == "QF_FD":
@@ -69,9 +84,10 @@ class EngineSolver:
         self.minimize_cores = minimize_cores   # applied only to checks that ask for a core
         self.tracked: list[z3.BoolRef] = []    # literals assumed on every check
         self._names: dict[int, str] = {}       # literal ast id -> constraint name
-        for c in enc.domain:
+        domain, definitions = (enc.domain, enc.definitions) if keep is None else _kept(enc, keep)
+        for c in domain:
             self.solver.add(c.constraint)
-        for c in enc.definitions:
+        for c in definitions:
             self.solver.add(z3.Implies(c.literal, c.constraint) if track_rules and c.literal is not None
                             else c.constraint)
         if track_rules:
@@ -224,3 +240,86 @@ class EngineSolver:
         """The constraint name a tracked literal stands for."""
         name = self._names.get(literal.get_id())
         return name if name is not None else str(literal)
+
+
+class LazySolver:
+    """An EngineSolver built on first use, for a question that the evaluator may answer
+    alone (seed cases, witness candidates): until a check needs the solver, scopes and
+    the pins of boolean and enum facts are only recorded (integer pins: their defining
+    equation is recorded with the scope), then replayed onto the solver in order when it
+    is built. ``reading`` and ``checks`` live here until then."""
+
+    def __init__(self, make: Callable[[], EngineSolver], enc: Encoding):
+        self._make, self._solver, self.enc = make, None, enc
+        self._reading: dict = {}
+        self._checks = 0
+        self._scopes: list[tuple] = []         # open scopes: (formula, constraints added)
+        self._top: list = []                   # constraints added outside any scope
+        self._top_pins: dict = {}
+
+    def _real(self) -> EngineSolver:
+        if self._solver is None:
+            s = self._solver = self._make()
+            s.reading, s.checks = self._reading, self._checks
+            for c in self._top:
+                s.solver.add(c)
+            s._pins.update(self._top_pins)
+            for formula, added in self._scopes:
+                s.solver.push()
+                s._depth += 1
+                s.solver.add(formula)
+                for c in added:
+                    s.solver.add(c)
+        return self._solver
+
+    @property
+    def reading(self) -> dict:
+        return self._solver.reading if self._solver is not None else self._reading
+
+    @reading.setter
+    def reading(self, value: dict) -> None:
+        if self._solver is not None:
+            self._solver.reading = value
+        else:
+            self._reading = value
+
+    @property
+    def checks(self) -> int:
+        return self._solver.checks if self._solver is not None else self._checks
+
+    @contextmanager
+    def scope(self, formula: z3.BoolRef):
+        """``EngineSolver.scope``, recorded while there is no solver."""
+        if self._solver is not None:
+            with self._solver.scope(formula):
+                yield
+            return
+        self._scopes.append((formula, []))
+        try:
+            yield
+        finally:
+            self._scopes.pop()
+            if self._solver is not None:       # built inside this scope: close its push
+                self._solver._depth -= 1
+                self._solver.solver.pop()
+
+    def pin(self, fact: str, value) -> z3.BoolRef:
+        """``EngineSolver.pin``, without building the solver."""
+        if self._solver is not None:
+            return self._solver.pin(fact, value)
+        lit = self.enc.fact_literal(fact, value)
+        if z3.is_const(lit) or (z3.is_not(lit) and z3.is_const(lit.arg(0))):
+            return lit
+        key = (fact, value)
+        if not self._scopes and key in self._top_pins:
+            return self._top_pins[key]
+        q = z3.Bool(f"pin:{fact}={value}")
+        if self._scopes:
+            self._scopes[-1][1].append(q == lit)
+        else:
+            self._top.append(q == lit)
+            self._top_pins[key] = q
+        return q
+
+    def __getattr__(self, name):
+        return getattr(self._real(), name)
