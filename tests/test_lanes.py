@@ -161,3 +161,33 @@ def test_witness_lanes_on_the_encoded_policy_are_admissible_completions():
         assert result.admissible and all(case[n] == v for n, v in known.items())
         for i, key in enumerate(pe.keys):
             assert lane_value(sure, refuted, i, lane) == (TRUE if concrete(policy, case, rd, result, key) else FALSE)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.integers(0, 2**32 - 1))
+def test_copies_repeat_the_same_lanes_and_decide_many_equals_decide(seed):
+    """``CaseLanes(copies=K)``: lane c·N + i holds what lane i holds; ``decide_many`` (one
+    lane run for several readings, one copy each) answers exactly what ``decide`` answers
+    for each request, inadmissible readings included."""
+    from verifier.logic.rulings_query import RulingsQuery
+
+    rng = random.Random(seed)
+    policy = random_policy(rng, max_bool=4, max_rules=7)
+    builder = CaseLanes(policy, lanes=16, copies=4)
+    table = [(full, rd) for full, rd in all_cases(policy)]
+    full, rd = rng.choice(table)
+    known = {n: v for n, v in full.items() if rng.random() < 0.5}
+    facts, readings = builder.build(known, {})
+    for lane in range(16):
+        first = unpack(policy, facts, readings, lane)
+        assert all(unpack(policy, facts, readings, c * 16 + lane) == first for c in range(1, 4))
+    query = RulingsQuery(policy)
+    query.COPIES, query.COPY_LANES = 4, 16
+    names = sorted(policy.interpretations)
+    requests = []
+    for _ in range(rng.randint(2, 7)):
+        reading = tuple(sorted((n, rng.random() < 0.5) for n in names if rng.random() < 0.6))
+        wanted = None if rng.random() < 0.5 else frozenset(rng.sample(query.outcomes, min(3, len(query.outcomes))))
+        requests.append((reading, wanted))
+    facts_items = tuple(sorted(known.items()))
+    assert query.decide_many(facts_items, requests) == [query.decide(facts_items, r, w) for r, w in requests]

@@ -223,6 +223,7 @@ class RulingsQuery:
         self._pair = None
         self._irrelevant: dict[tuple, list[frozenset]] = {}   # learnt: reading irrelevant given these
         self._others: dict[str, list] = {}
+        self._copy_lanes = None
 
     IMPLICANT_LIMIT = 200      # learnt implicants kept per outcome and value
 
@@ -417,16 +418,73 @@ class RulingsQuery:
            may rest on the very fact left out.) Each fixed outcome's antecedent is learnt
            for step 2.
         """
-        counts = self.counts
-        counts["cases"] += 1
-        known, given = dict(facts), dict(readings)
-        lanes = self.lanes.build(known, given)
+        self.counts["cases"] += 1
+        lanes = self.lanes.build(dict(facts), dict(readings))
         result = self.lane_evaluator.run(lanes[0], lanes[1], self.lanes.mask, full=False)
         if result is None:
-            counts["inadmissible"] += 1
+            self.counts["inadmissible"] += 1
             return None
         sure, refuted = result
-        valid = sure[0] & self.lanes.witness           # admissible completions
+        return self._settle(facts, readings, wanted, sure, refuted, 1, sure[0] & self.lanes.witness)
+
+    COPIES = 8                 # readings per lane run in ``decide_many`` (copies of the lanes)
+    COPY_LANES = 512           # lanes per copy
+
+    def _copied(self) -> CaseLanes:
+        """The lanes laid out ``COPIES`` times side by side (built on first use)."""
+        if self._copy_lanes is None:
+            self._copy_lanes = CaseLanes(self.policy, lanes=self.COPY_LANES, cone=self._cone,
+                                         copies=max(2, self.COPIES))
+        return self._copy_lanes
+
+    def _copy_mask(self, c: int) -> int:
+        lanes = self._copied()
+        return ((1 << lanes.lanes) - 1) << (c * lanes.lanes)
+
+    def decide_many(self, facts, requests: list[tuple[tuple, frozenset | None]]) -> list[dict | None]:
+        """``[decide(facts, readings, wanted) for readings, wanted in requests]``, with one lane
+        run for up to ``COPIES`` requests: the case's lanes are laid out once per request
+        (``CaseLanes(copies=K)``: copy c repeats the same candidate completions) and each
+        copy's readings are set to its request's. A copy is then exactly what ``decide``
+        reads off its lanes — its first lane is the case's three-valued evaluation under its
+        readings (the values the assumption components force with the readings left open
+        hold under any of them), a complete lane whose assumptions are all TRUE is an
+        admissible completion under its readings — with fewer lanes; what they leave goes
+        to the solver as in ``decide``."""
+        if len(requests) == 1 or self.COPIES <= 1:
+            return [self.decide(facts, *request) for request in requests]
+        lanes = self._copied()
+        known = dict(facts)
+        out = []
+        for start in range(0, len(requests), lanes.copies):
+            chunk = requests[start:start + lanes.copies]
+            common = set.intersection(*(set(readings) for readings, _ in chunk))
+            fact_lanes, reading_lanes = lanes.build(known, dict(common))
+            reading_lanes = dict(reading_lanes)
+            for name in sorted({n for readings, _ in chunk for n, _ in readings} - {n for n, _ in common}):
+                t, f = reading_lanes.get(name, (0, 0))
+                for c, (readings, _) in enumerate(chunk):
+                    value = dict(readings).get(name)
+                    if value is not None:
+                        block = self._copy_mask(c)
+                        t, f = (t | block, f & ~block) if value else (t & ~block, f | block)
+                reading_lanes[name] = (t, f)
+            sure, refuted = self.lane_evaluator.run(fact_lanes, reading_lanes, lanes.mask, full=True)
+            for c, (readings, wanted) in enumerate(chunk):
+                self.counts["cases"] += 1
+                head = 1 << (c * lanes.lanes)
+                if refuted[0] & head:
+                    self.counts["inadmissible"] += 1
+                    out.append(None)
+                    continue
+                valid = sure[0] & self._copy_mask(c) & lanes.witness
+                out.append(self._settle(facts, readings, wanted, sure, refuted, head, valid))
+        return out
+
+    def _settle(self, facts, readings, wanted, sure, refuted, head: int, valid: int) -> dict | None:
+        """``decide`` from a lane evaluation: lane ``head`` is the case, ``valid`` its
+        admissible complete lanes; learnt implicants, then the solver for what is left."""
+        counts = self.counts
         out = dict(self._constant)
         pending, needed = [], set()
         literals, witnessed = None, 0
@@ -434,11 +492,11 @@ class RulingsQuery:
             if wanted is not None and key not in wanted:
                 continue
             t = sure[position]
-            if t & 1:
+            if t & head:
                 out[key] = True
                 continue
             f = refuted[position]
-            if f & 1:
+            if f & head:
                 out[key] = False
                 continue
             seen_true, seen_false = t & valid, f & valid
@@ -456,14 +514,14 @@ class RulingsQuery:
             pending.append(pointer)
             needed |= cone
         counts["witnessed"] += witnessed
-        if pending or not (sure[0] & 1 or valid):
+        if pending or not (sure[0] & head or valid):
             counts["calls"] += 1
             counts["atoms"] += len(pending)
             # a known fact or reading outside every pending outcome's cone, in a component
             # whose assumptions are all TRUE in lane 0, changes neither admissibility nor a
             # pending verdict: left out (see the docstring)
             for positions, names in self._components:
-                if not all(sure[p] & 1 for p in positions):
+                if not all(sure[p] & head for p in positions):
                     needed |= names
             kept_facts = [f for f in facts if f[0] in needed]
             kept_readings = [r for r in readings if r[0] in needed]
@@ -680,53 +738,75 @@ class RulingsQuery:
         """{interpretation: the goal atoms it is shown to change} for ``names``, by pairs of
         witness lanes: the same complete candidate completion evaluated with the reading
         true and with it false, admissible both times, with the atom different (an exact
-        evaluation: a witness, never a guess)."""
-        known, given = dict(facts), dict(readings)
-        fact_lanes, reading_lanes = self.lanes.build(known, given)
-        mask, witness = self.lanes.mask, self.lanes.witness
+        evaluation: a witness, never a guess). One lane run tests half as many
+        interpretations as there are copies of the lanes (``CaseLanes(copies=K)``): the
+        reading is true in one copy and false in the next, every other input the same."""
+        lanes = self._copied()
+        width, block = lanes.lanes, (1 << lanes.lanes) - 1
+        witness = lanes.witness & block
+        base_facts, base_readings = lanes.build(dict(facts), dict(readings))
         positions = [(g, self._position[g]) for g in goals if g in self._position]
         found: dict[str, set] = {}
-        for name in names:
-            runs = []
-            for value in (True, False):
-                lanes = dict(reading_lanes)
-                lanes[name] = (mask, 0) if value else (0, mask)
-                runs.append(self.lane_evaluator.run(fact_lanes, lanes, mask, full=True))
-            (t1, f1), (t2, f2) = runs
-            both = t1[0] & t2[0] & witness
-            if both:
-                changed = {g for g, p in positions if (t1[p] & f2[p] | f1[p] & t2[p]) & both}
+        for start in range(0, len(names), lanes.copies // 2):
+            chunk = names[start:start + lanes.copies // 2]
+            reading_lanes = dict(base_readings)
+            for i, name in enumerate(chunk):
+                t, f = reading_lanes.get(name, (0, 0))
+                yes, no = self._copy_mask(2 * i), self._copy_mask(2 * i + 1)
+                reading_lanes[name] = (t & ~no | yes, f & ~yes | no)
+            sure, refuted = self.lane_evaluator.run(base_facts, reading_lanes, lanes.mask, full=True)
+            for i, name in enumerate(chunk):
+                yes, no = 2 * i * width, (2 * i + 1) * width
+                both = sure[0] >> yes & sure[0] >> no & witness
+                if not both:
+                    continue
+                changed = {g for g, p in positions
+                           if (sure[p] >> yes & refuted[p] >> no | refuted[p] >> yes & sure[p] >> no) & both}
                 if changed:
                     found[name] = changed
         return found
 
-    def reading_matters(self, facts, readings, name: str, goals: list[tuple]) -> bool:
-        """Whether interpretation ``name`` can change one of the atoms ``goals``.
+    def reading_changes(self, facts, readings, name: str, goals: list[tuple]) -> set[tuple]:
+        """The atoms among ``goals`` that interpretation ``name`` can change.
 
-        Unsat (False) iff no two admissible completions of the case that agree on every fact
-        and every other interpretation, and differ on ``name``, differ on a goal atom — then,
-        when no assumption reads ``name`` (admissibility does not depend on it), no verdict on
-        the goals depends on its reading.
+        An atom is left out iff no two admissible completions of the case that agree on
+        every fact and every other interpretation, and differ on ``name``, differ on it
+        (z3: its difference literal fixed to false by the case, a ``consequences`` call on
+        two copies of the policy) — then, when no assumption reads ``name`` (admissibility
+        does not depend on it), no verdict on those atoms depends on its reading. The case
+        literals each such answer rests on are learnt: a later case containing them gets
+        the same answer without the solver.
         """
         solver, a, b, select, differs = self._pair_solver()
-        key = frozenset(goals)
-        if key not in differs:
-            lit = differs[key] = z3.Bool(f"differs:{len(differs)}")
-            solver.add(z3.Implies(lit, z3.Or([a.atoms[g] != b.atoms[g] for g in sorted(goals)])))
         items = list(facts) + list(readings)
-        learnt = self._irrelevant.setdefault((name, key), [])
         present = set(items)
-        if any(core <= present for core in learnt):
-            return False
+        unresolved = [g for g in goals
+                      if not any(core <= present for core in self._irrelevant.get((name, g), ()))]
+        if not unresolved:
+            return set()
+        for g in unresolved:
+            if g not in differs:            # (literal, its negation): kept alive, pointers stable
+                lit = z3.Bool(f"differs:{'/'.join(map(str, g))}")
+                solver.add(lit == (a.atoms[g] != b.atoms[g]))
+                differs[g] = (lit, z3.Not(lit))
         lits = [self.fact_literal(n, v, a) for n, v in facts] + [self.reading_literal(n, v, a) for n, v in readings]
         others = self._others.get(name)
         if others is None:                  # every fact and every other interpretation the same
             others = self._others[name] = [select[n] for n in sorted(select) if n != name] + [
                 a.interps[name], z3.Not(b.interps[name])]
-        base = lits + others + [differs[key]]
-        in_core = self._check_core(solver, base)
-        if in_core is None:
-            return True
-        learnt.insert(0, frozenset(i for i, lit in zip(items, lits) if lit.as_ast().value in in_core))
-        del learnt[self.IMPLICANT_LIMIT:]
-        return False
+        found = self._consequences(solver, lits + others, [differs[g][0].as_ast() for g in unresolved],
+                                   antecedents=True)
+        if found is None:                   # no such pair of completions at all
+            return set()
+        item_of = {lit.as_ast().value: item for lit, item in zip(lits, items)}
+        negative = {differs[g][1].as_ast().value: g for g in unresolved}
+        fixed_false = set()
+        for literal, depends in found:
+            g = negative.get(literal)
+            if g is None:
+                continue
+            fixed_false.add(g)
+            learnt = self._irrelevant.setdefault((name, g), [])
+            learnt.insert(0, frozenset(item_of[d] for d in depends if d in item_of))
+            del learnt[self.IMPLICANT_LIMIT:]
+        return set(unresolved) - fixed_false

@@ -187,6 +187,10 @@ class RulingEngine:
                 calls[key] = self.query.decide(case.facts, reading, wanted)
             return calls[key]
 
+        def prefetch(requests):             # several readings per lane run
+            todo = [k for k in dict.fromkeys(requests) if k not in calls]
+            calls.update(zip(todo, self.query.decide_many(case.facts, todo)))
+
         def table_of(reading, wanted=None):
             key = (reading, wanted)
             if key not in tables:
@@ -201,6 +205,7 @@ class RulingEngine:
         # admissibility depends on the readings only through the assumptions' interpretations
         combos = readings_over(self._assumption_interps)
         nothing = frozenset()                  # admissibility only: no outcome asked
+        prefetch([(r, nothing) for r in combos])
         admissible = [r for r in combos if decided(r, nothing) is not None]
         excluded = [(r, ()) for r in combos if decided(r, nothing) is None]
         if excluded:        # why: the core of the first excluded reading
@@ -226,6 +231,7 @@ class RulingEngine:
             if names:
                 wanted_for.setdefault(names, set()).update(self.related(o))
         wanted_for = {k: frozenset(v) for k, v in wanted_for.items()}
+        prefetch([(r, wanted_for.get(names_of[o])) for o in targets for r in readings_over(names_of[o])])
         outcomes = []
         for o in targets:
             names = names_of[o]
@@ -252,21 +258,25 @@ class RulingEngine:
         """For each set of atoms (those an undecided target's status reads), the open
         interpretations that can change one of them: those an assumption reads
         (admissibility may depend on them), those a pair of witness lanes shows changing
-        one, and those for which two admissible completions differing only in that reading
-        disagree on one (``RulingsQuery.reading_matters``). The others cannot change a verdict."""
+        one (``RulingsQuery.reading_witness``), and those for which two admissible
+        completions differing only in that reading disagree on one
+        (``RulingsQuery.reading_changes``, one solver call per interpretation for the atoms
+        of every set still in doubt). The others cannot change a verdict."""
         cones = {s: set().union(*(self.cone.of(a)[0] for a in s)) & open_names for s in subjects}
-        pending = {s: sorted(a for a in s if a in self.query.outcomes and a not in base) for s in subjects}
+        pending = {s: {a for a in s if a in self.query.outcomes and a not in base} for s in subjects}
         every = sorted(set().union(*cones.values()) - set(self._assumption_interps))
-        atoms = sorted(set().union(*map(set, pending.values())))
+        atoms = sorted(set().union(*pending.values()))
         seen = self.query.reading_witness(case.facts, case.readings, every, atoms)
-        out = {}
-        for s in subjects:
-            keep = cones[s] & set(self._assumption_interps)
-            keep |= {n for n in cones[s] if seen.get(n, set()) & set(pending[s])}
-            keep |= {n for n in sorted(cones[s] - keep)
-                     if self.query.reading_matters(case.facts, case.readings, n, pending[s])}
-            out[s] = frozenset(keep)
-        return out
+        keep = {s: (cones[s] & set(self._assumption_interps))
+                | {n for n in cones[s] if seen.get(n, set()) & pending[s]} for s in subjects}
+        for n in every:
+            doubt = [s for s in subjects if n in cones[s] and n not in keep[s]]
+            goals = sorted(set().union(*(pending[s] for s in doubt)))
+            changed = self.query.reading_changes(case.facts, case.readings, n, goals) if goals else set()
+            for s in doubt:
+                if pending[s] & changed:
+                    keep[s].add(n)
+        return {s: frozenset(k) for s, k in keep.items()}
 
     def goal_questions(self, case: Case, ruling: Ruling, limit: int | None = 5) -> tuple[list, list]:
         """(questions, goal): the facts to find out for the open decisions of a ruling (the

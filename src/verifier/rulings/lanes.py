@@ -1,8 +1,12 @@
 """Candidate completions of a partial case, laid out in lanes (``verifier.evaluate.lanes``).
 
 ``CaseLanes(policy).build(known, given)`` returns the lane inputs: lane 0 is the case
-itself (its unknown facts unknown), lanes 1..N-1 complete it. Free facts (no assumption
-reaches them) are drawn from a fixed pseudo-random pool — lane groups of different
+itself (its unknown facts unknown), lanes 1..N-1 complete it. With ``copies=K`` the N
+lanes are laid out K times side by side (lane c·N + i holds the same facts as lane i), so
+that a caller can give each copy its own readings (``RulingsQuery.decide_many``,
+``RulingsQuery.reading_witness``); lane c·N is then the case itself in copy c.
+
+Free facts (no assumption reaches them) are drawn from a fixed pseudo-random pool — lane groups of different
 densities of true, from mostly false to mostly true, so that long conjunctions and long
 disjunctions of unknown facts both take both values somewhere; integer facts at the
 policy's thresholds (every constant they are compared with, its neighbours, the bounds).
@@ -35,11 +39,15 @@ class CaseLanes:
     CACHE_LIMIT = 20_000       # cached component fills (≈ 3 KB each); emptied when full
 
     def __init__(self, policy: PolicySet, lanes: int = 1024, pool: int = 101, seed: int = 0,
-                 cone: Cone | None = None):
+                 cone: Cone | None = None, copies: int = 1):
         self.policy = policy
-        self.lanes = lanes
-        self.mask = (1 << lanes) - 1
-        self.witness = self.mask ^ 1               # lanes 1..N-1: completions
+        self.lanes = lanes                          # per copy
+        self.copies = copies
+        self._unit = sum(1 << (c * lanes) for c in range(copies))
+        self.mask = ((1 << lanes) - 1) * self._unit
+        self.head = self._unit                      # lane 0 of each copy: the case itself
+        self.witness = self.mask ^ self.head        # the others: completions
+        self._cache_limit = self.CACHE_LIMIT // copies
         self._rng = rng = random.Random(seed)
         self._turn = 0
         self._thresholds = thresholds(policy)
@@ -51,7 +59,7 @@ class CaseLanes:
         self._known: dict[tuple, object] = {}
         bools = []
         for _ in range(pool):
-            t = sum(1 << i for i in range(1, lanes) if rng.random() < density[i])
+            t = sum(1 << i for i in range(1, lanes) if rng.random() < density[i]) * self._unit
             bools.append((t, self.witness ^ t))
         free = sorted(n for n in facts if n not in in_component)
         slots = {n: slot(policy, n, self._thresholds) for n in free}
@@ -122,8 +130,8 @@ class CaseLanes:
         for position, n in enumerate(unknown):
             spread = self._spread([o[position] for o in options], groups, slots[n]) if options \
                 else self._unknown(slots[n])
-            filled[slots[n].reading][n] = spread if n not in forced else _in_lane0(spread, forced[n])
-        if len(self._options) > self.CACHE_LIMIT:
+            filled[slots[n].reading][n] = spread if n not in forced else _in_heads(spread, forced[n], self.head)
+        if len(self._options) > self._cache_limit:
             self._options.clear()
         self._options[key] = filled
         return filled
@@ -279,10 +287,11 @@ class CaseLanes:
                 for i, lane in enumerate(order):
                     arrays[i % size][lane >> 3] |= 1 << (lane & 7)
                 base = self._partitions[(size, None)] = [int.from_bytes(a, "little") for a in arrays]
-            n = self.lanes - 1                      # completion lanes 1..lanes-1
+            n = self.lanes - 1                      # completion lanes 1..lanes-1 (of each copy)
             shift = random.Random(f"{size}/{salt}").randrange(n)
             full = (1 << n) - 1
-            groups = [((((g >> 1) << shift) | ((g >> 1) >> (n - shift))) & full) << 1 for g in base]
+            groups = [(((((g >> 1) << shift) | ((g >> 1) >> (n - shift))) & full) << 1) * self._unit
+                      for g in base]
             self._partitions[key] = groups
         return groups
 
@@ -298,8 +307,8 @@ class CaseLanes:
         for v, g in zip(column, groups):
             by_value[v] = by_value.get(v, 0) | g
         if slot.kind == "int":
-            return [(slot.lo, slot.hi, 1)] + [(v, v, m) for v, m in sorted(by_value.items())]
-        return [(None, 1)] + sorted(by_value.items())
+            return [(slot.lo, slot.hi, self.head)] + [(v, v, m) for v, m in sorted(by_value.items())]
+        return [(None, self.head)] + sorted(by_value.items())
 
 
 class Slot(NamedTuple):
@@ -363,19 +372,19 @@ def components(policy: PolicySet, limits: dict | None = None, cone: Cone | None 
             for names, members in groups]
 
 
-def _in_lane0(spread, value):
-    """A lane input with lane 0 set to ``value`` (it was unknown there)."""
+def _in_heads(spread, value, head: int):
+    """A lane input with the head lanes (mask ``head``) set to ``value`` (unknown there before)."""
     if isinstance(spread, tuple):                     # boolean: (t, f)
-        return (spread[0] | 1, spread[1] & ~1) if value else (spread[0] & ~1, spread[1] | 1)
+        return (spread[0] | head, spread[1] & ~head) if value else (spread[0] & ~head, spread[1] | head)
     out, placed = [], False
     for entry in spread:                              # (lo, hi, mask) or (label, mask)
         point = entry[0] == value and (len(entry) == 2 or entry[1] == value)
-        mask = entry[-1] | 1 if point else entry[-1] & ~1
+        mask = entry[-1] | head if point else entry[-1] & ~head
         placed |= point
         if mask:
             out.append(entry[:-1] + (mask,))
     if not placed:
-        out.append(((value, value) if len(spread[0]) == 3 else (value,)) + (1,))
+        out.append(((value, value) if len(spread[0]) == 3 else (value,)) + (head,))
     return out
 
 
