@@ -7,7 +7,9 @@ a 32-worker cluster (from the measured per-case cost; linear scaling assumed).
 Cases: ``bench_rulings.random_cases(policy, n, seed, "open", "admissible")`` (known facts
 drawn from random admissible complete cases, every interpretation open). Both runs write
 JSON Lines with the same functions; the bench checks the outputs are byte for byte equal
-(exit 1 if not). It prints the commit and the load average, the per-case cost of each run,
+(exit 1 if not). It prints the commit and the load average, the per-case cost of each run
+(wall × workers / cases, and the workers' CPU time per case: on a shared machine the CPU
+time is the steadier figure),
 the RSS of each Dask worker idle and after the run, and the peak RSS of every worker
 process (local pool: the largest child's ``ru_maxrss``; Dask: each worker's own).
 """
@@ -37,6 +39,11 @@ def _rss_mb() -> float:
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_s(who=resource.RUSAGE_SELF) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
 
 
 def _say(text: str) -> None:
@@ -90,13 +97,15 @@ def main(argv=None) -> int:
          f"generated in {time.perf_counter() - t0:.1f} s into {work}; {args.workers} workers; "
          f"{os.cpu_count()} cores; {_load()}")
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu_s(resource.RUSAGE_CHILDREN)
     _, _, statuses = run_batch(policy, inputs, work / "local.jsonl", jobs=args.workers, progress=False)
     local = time.perf_counter() - t0
     local_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    local_cpu = _cpu_s(resource.RUSAGE_CHILDREN) - cpu0
     _say(f"local pool ({args.workers} processes): {local:.1f} s, {local / args.cases * 1000:.1f} ms/case wall, "
-         f"{local * args.workers / args.cases * 1000:.1f} ms/case per worker; peak RSS of the largest worker "
-         f"{local_peak:.0f} MB; records {dict(sorted(statuses.items()))}; {_load()}")
+         f"{local * args.workers / args.cases * 1000:.1f} ms/case per worker; CPU {local_cpu / args.cases * 1000:.1f} "
+         f"ms/case (workers' user+system); peak RSS of the largest worker {local_peak:.0f} MB (pages shared "
+         f"with this process at fork included); records {dict(sorted(statuses.items()))}; {_load()}")
 
     from distributed import Client, LocalCluster
 
@@ -106,10 +115,12 @@ def main(argv=None) -> int:
             Client(cluster, set_as_default=False) as client:
         start = time.perf_counter() - t0
         idle = client.run(_rss_mb)
+        cpu0 = sum(client.run(_cpu_s).values())
         t0 = time.perf_counter()
         run_distributed(cluster.scheduler_address, policy_texts(loaded.sources), inputs, work / "dask.jsonl",
                         progress=False, client=client)
         dask = time.perf_counter() - t0
+        dask_cpu = sum(client.run(_cpu_s).values()) - cpu0
         after = client.run(_rss_mb)
         peaks = client.run(_peak_mb)
     same = (work / "local.jsonl").read_bytes() == (work / "dask.jsonl").read_bytes()
@@ -117,12 +128,13 @@ def main(argv=None) -> int:
     per_case = dask * args.workers / args.cases
     _say(f"dask LocalCluster ({args.workers} worker processes, 1 thread each; start {start:.1f} s): "
          f"{dask:.1f} s, {dask / args.cases * 1000:.1f} ms/case wall, {per_case * 1000:.1f} ms/case per worker; "
-         f"output identical to the local pool: {same} ({lines} lines); {_load()}")
+         f"CPU {dask_cpu / args.cases * 1000:.1f} ms/case (workers' user+system); output identical to the local pool: {same} ({lines} lines); {_load()}")
     _say("dask worker memory (RSS): idle " + ", ".join(f"{v:.0f}" for v in idle.values()) + " MB; after the run "
          + ", ".join(f"{v:.0f}" for v in after.values()) + " MB; peak " + ", ".join(f"{v:.0f}" for v in peaks.values())
          + f" MB; this process (client) peak {_peak_mb():.0f} MB")
     measured = f"measured on {args.cases:,} cases" + (f", not {args.target:,}" if args.cases != args.target else "")
-    for name, cost in (("dask", per_case), ("local pool", local * args.workers / args.cases)):
+    for name, cost in (("dask", per_case), ("local pool", local * args.workers / args.cases),
+                       ("dask CPU", dask_cpu / args.cases)):
         seconds = cost * args.target / args.cluster
         _say(f"projection ({name} cost): {args.target:,} cases on {args.cluster} workers at {cost * 1000:.1f} ms/case "
              f"per worker = {seconds / 60:.1f} min (linear scaling assumed; {measured})")
