@@ -192,7 +192,8 @@ def _analyse_batches(policy: PolicySet, parts: list[PolicySet], chosen: dict, ti
             phases[name] = (old[0] + secs, old[1] + calls)
         del analyser
     others = {n: chosen.get(n, False) for n in policy.interpretations}
-    findings = [_completed(f, policy, fill, others) for f in findings]
+    fill = {n: fill[n] for n in policy.facts}          # declaration order
+    findings = [_completed(f, fill, others) for f in findings]
     return _analysis(policy, chosen, findings, queries, start,
                      tuple((n, s, c) for n, (s, c) in phases.items()))
 
@@ -203,11 +204,11 @@ def _with_chosen(f: Finding, chosen: dict) -> Finding:
     return replace(f, readings=tuple(tuple(sorted({**chosen, **dict(r)}.items())) for r in f.readings))
 
 
-def _completed(f: Finding, policy: PolicySet, fill: dict, others: dict) -> Finding:
-    """``f`` (found in one batch) with its witness made a complete case of ``policy``."""
+def _completed(f: Finding, fill: dict, others: dict) -> Finding:
+    """``f`` (found in one batch) with its witness made a complete case of the policy
+    (``fill``: every fact in declaration order; the witness's own values win, in place)."""
     if f.witness is None:
         return f
-    local = dict(f.witness)
-    case = tuple((n, local[n] if n in local else fill[n]) for n in policy.facts)
+    case = tuple({**fill, **dict(f.witness)}.items())
     reading = tuple(sorted({**others, **dict(f.witness_reading)}.items()))
     return replace(f, witness=case, witness_reading=reading)

@@ -96,9 +96,14 @@ def _build(policy: PolicySet) -> Index:
     concluding: dict[Atom, list[str]] = {}
     for rid, r in rules.items():
         concluding.setdefault(conclusion_atom(r.conclusion), []).append(rid)
-    defeaters = {
-        rid: tuple(h for h in rules if (h, rid) in policy.prevails
-                   and incompatible(policy, rules[h].conclusion, r.conclusion))
+    position = {rid: i for i, rid in enumerate(rules)}
+    higher: dict[str, list[str]] = {}
+    for h, low in policy.prevails:
+        if h in position:
+            higher.setdefault(low, []).append(h)
+    defeaters = {         # in rule order; from the priorities, not a scan of every rule
+        rid: tuple(h for h in sorted(higher.get(rid, ()), key=position.__getitem__)
+                   if incompatible(policy, rules[h].conclusion, r.conclusion))
         for rid, r in rules.items()}
     discretions_on: dict[str, list[int]] = {}
     for i, d in enumerate(policy.discretions):

@@ -47,6 +47,24 @@ class Result:
         return self.status == UNKNOWN
 
 
+def pin_terms(enc: Encoding, fact: str, value) -> tuple[z3.BoolRef, Optional[z3.BoolRef]]:
+    """(literal, definition) for ``fact = value``: the fact's own literal and None for a
+    boolean or enum fact; for an integer fact a Bool ``pin:FACT=VALUE`` and its defining
+    equation (to assert). Built once per encoding (z3 terms are immutable)."""
+    cache = enc.__dict__.setdefault("_pin_terms", {})
+    key = (fact, value)
+    got = cache.get(key)
+    if got is None:
+        lit = enc.fact_literal(fact, value)
+        if z3.is_const(lit) or (z3.is_not(lit) and z3.is_const(lit.arg(0))):
+            got = (lit, None)
+        else:
+            q = z3.Bool(f"pin:{fact}={value}")
+            got = (q, q == lit)
+        cache[key] = got
+    return got
+
+
 def _kept(enc: Encoding, keep: frozenset) -> tuple[list, list]:
     """The type constraints and definitions named in ``keep``, in the encoding's order
     (an index by name is built once per encoding, so a slice costs its own size)."""
@@ -184,13 +202,10 @@ class EngineSolver:
         key = (fact, value)
         if key in self._pins:
             return self._pins[key]
-        lit = self.enc.fact_literal(fact, value)
-        fresh = not z3.is_const(lit) and not (z3.is_not(lit) and z3.is_const(lit.arg(0)))
-        if fresh:
-            q = z3.Bool(f"pin:{fact}={value}")
-            self.solver.add(q == lit)
-            lit = q
-        if not fresh or self._depth == 0:
+        lit, definition = pin_terms(self.enc, fact, value)
+        if definition is not None:
+            self.solver.add(definition)
+        if definition is None or self._depth == 0:
             self._pins[key] = lit
         return lit
 
@@ -307,17 +322,16 @@ class LazySolver:
         """``EngineSolver.pin``, without building the solver."""
         if self._solver is not None:
             return self._solver.pin(fact, value)
-        lit = self.enc.fact_literal(fact, value)
-        if z3.is_const(lit) or (z3.is_not(lit) and z3.is_const(lit.arg(0))):
-            return lit
+        q, definition = pin_terms(self.enc, fact, value)
+        if definition is None:
+            return q
         key = (fact, value)
         if not self._scopes and key in self._top_pins:
             return self._top_pins[key]
-        q = z3.Bool(f"pin:{fact}={value}")
         if self._scopes:
-            self._scopes[-1][1].append(q == lit)
+            self._scopes[-1][1].append(definition)
         else:
-            self._top.append(q == lit)
+            self._top.append(definition)
             self._top_pins[key] = q
         return q
 

@@ -89,9 +89,17 @@ class PolicySet:
         """(higher, lower) rule-id pairs: the transitive closure of declared priorities."""
         pairs = {(h, l) for p in self.priorities
                  for h in self.members(p.higher) for l in self.members(p.lower)}
-        changed = True
-        while changed:
-            extra = {(a, d) for a, b in pairs for c, d in pairs if b == c} - pairs
-            pairs |= extra
-            changed = bool(extra)
-        return frozenset(pairs)
+        below: dict[str, set[str]] = {}
+        for h, lo in pairs:
+            below.setdefault(h, set()).add(lo)
+        closure = set()
+        for a, direct in below.items():        # everything reachable from a (linear, not
+            seen: set[str] = set()             # a join of every pair with every pair)
+            stack = list(direct)
+            while stack:
+                x = stack.pop()
+                if x not in seen:
+                    seen.add(x)
+                    stack.extend(below.get(x, ()))
+            closure.update((a, x) for x in seen)
+        return frozenset(closure)
