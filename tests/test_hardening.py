@@ -197,7 +197,7 @@ def test_batch_applies_readings_and_rejects_unknown_ones(tmp_path, capsys):
         encoding="utf-8")
     (tmp_path / "in.jsonl").write_text('{"facts": {"a": true}}\n', encoding="utf-8")
     base = ["case", tmp_path / "t.policy", "--facts", tmp_path / "in.jsonl", "--jobs", "1"]
-    rc, _, err = run(base + ["-o", tmp_path / "x.jsonl", "--reading", "J=true"], capsys)
+    rc, _, err = run(base + ["-o", tmp_path / "x.jsonl", "--reading", "J=true", "--lang", "en"], capsys)
     assert rc == 2 and "'J' is not an interpretation" in err and not (tmp_path / "x.jsonl").exists()
     rc, _, _ = run(base + ["-o", tmp_path / "t.jsonl", "--reading", "I=true"], capsys)
     assert json.loads((tmp_path / "t.jsonl").read_text())["verdicts"]["应当 x"] == "PROVEN"

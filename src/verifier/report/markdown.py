@@ -43,7 +43,7 @@ def witness_block(ri: ReportInput, f, lang: str = "both") -> list[str]:
     body += [f"{n} = {value_text(v)}  # {say(lang, 'reading', '解读')}" for n, v in decisive]
     if ri.other_readings(f):
         body.append(say(lang, f"# {ri.other_readings(f)} other interpretations: any reading",
-                        f"# 其余 {ri.other_readings(f)} 项解读:任一读法"))
+                        f"# 其余 {ri.other_readings(f)} 项解释:任一读法"))
     if hidden:
         body.append(say(lang, f"# {hidden} other relevant facts at their neutral value",
                         f"# 其余 {hidden} 项相关事实取中性值"))
