@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-import z3
-
 from ..evaluate import Evaluator
-from ..model.nodes import BoolType, EnumType, IntType
+from ..model.nodes import And, BoolType, Compare, EnumType, IntLit, IntType, Ref
 from .prefilter import Summary, forces
 from ..logic import EngineSolver, Formula, Result
 
@@ -222,9 +220,8 @@ def _closest(s: EngineSolver, m: _Minimiser, pins: list, name: str, case: dict, 
     def within(r: int) -> Result:
         a, b = _rank_window(r)
         a, b = max(a, t.lo), min(b, t.hi)
-        var = s.enc.facts[name]
-        bv = lambda v: z3.BitVecVal(v - t.lo, var.size())
-        return s.check([*pins, s.literal(z3.And(z3.UGE(var, bv(a)), z3.ULE(var, bv(b))))], core=False)
+        window = And((Compare(">=", Ref(name), IntLit(a)), Compare("<=", Ref(name), IntLit(b))))
+        return s.check([*pins, s.literal(s.enc.expr(window))], core=False)
 
     if lo < hi:
         # the closest value the evaluator accepts on the way from the current value to
