@@ -336,19 +336,36 @@ def slot(policy: PolicySet, name: str, limits: dict, compares: list = ()) -> Slo
 
 
 class Component:
-    """Facts and readings linked by assumptions, and those assumptions compiled for lanes."""
+    """Facts and readings linked by assumptions, and those assumptions compiled for lanes.
+
+    An unknown integer's candidate values include, besides the thresholds, where each
+    comparison over the component's facts changes truth given the known values: those of
+    its assumptions, and those of every rule, term and discretion (e.g. 好等次班子数 * 10 >
+    同类班子总数 * 3 with 同类班子总数 known), so that witness lanes fall on both sides."""
 
     def __init__(self, policy: PolicySet, names: set[str], assumptions: list, limits: dict):
         self.names = tuple(sorted(names))
         self.assumptions = assumptions
         self.evaluator = LaneEvaluator(policy, only=assumptions)
-        compares = []
-        for a in assumptions:
-            for node in walk(a.expr):
-                if isinstance(node, Compare):
-                    refs = tuple(sorted({x.name for x in walk(node) if isinstance(x, Ref)}))
+        exprs = [a.expr for a in assumptions] + _conditions(policy)
+        compares, seen = [], set()
+        for e in exprs:
+            for node in walk(e):
+                if not isinstance(node, Compare) or id(node) in seen:
+                    continue
+                seen.add(id(node))
+                refs = tuple(sorted({x.name for x in walk(node) if isinstance(x, Ref)}))
+                if refs and set(refs) <= set(names):
                     compares.append((_difference(node, refs), refs))
         self.slots = {n: slot(policy, n, limits, compares) for n in self.names}
+
+
+def _conditions(policy: PolicySet) -> list:
+    """Every condition of a rule, term or discretion (None left out)."""
+    exprs = [t.definition for t in policy.terms.values()] + [d.condition for d in policy.discretions]
+    for r in policy.rules.values():
+        exprs += [r.condition, r.unless]
+    return [e for e in exprs if e is not None]
 
 
 def components(policy: PolicySet, limits: dict | None = None, cone: Cone | None = None) -> list[Component]:
@@ -391,11 +408,7 @@ def _in_heads(spread, value, head: int):
 def thresholds(policy: PolicySet) -> dict[str, set[int]]:
     """Per integer fact: each constant it is compared with (directly or in a sum), and ±1."""
     out: dict[str, set[int]] = {}
-    exprs = [a.expr for a in policy.assumptions] + [t.definition for t in policy.terms.values()]
-    exprs += [d.condition for d in policy.discretions]
-    for r in policy.rules.values():
-        exprs += [r.condition, r.unless]
-    for e in exprs:
+    for e in [a.expr for a in policy.assumptions] + _conditions(policy):
         for node in walk(e):
             if not isinstance(node, Compare):
                 continue
