@@ -146,7 +146,7 @@ def test_any_other_file_is_refused_and_left_untouched(corpus, tmp_path, capsys):
     assert "records of `verifier diff --cases`, not of `verifier case`" in capsys.readouterr().err
     assert other.read_bytes() == (corpus / "full.jsonl").read_bytes()[:5000]
     # a folder; the report and the records in one file; --records without --cases
-    assert "it is a folder" in refused_folder(corpus, tmp_path, capsys)
+    assert "它是文件夹" in refused_folder(corpus, tmp_path, capsys)       # (the run's language: Chinese)
     assert main(argv(corpus, tmp_path / "same.jsonl", "-o", tmp_path / "same.jsonl")) == 2
     assert "name the same file" in capsys.readouterr().err
     assert main(["diff", str(corpus / "old.policy"), str(corpus / "new.policy"), "--records",
