@@ -53,7 +53,9 @@ def render(args: list[str]) -> str:
 
 
 # "text": the default (one language, Chinese); "both": every message in English / Chinese
-CASES = {"text": [], "expand": ["--expand"], "en": ["--lang", "en"], "both": ["--lang", "both"]}
+# "markdown": the same tiers and groups as Markdown (groups in <details>)
+CASES = {"text": [], "expand": ["--expand"], "en": ["--lang", "en"], "both": ["--lang", "both"],
+         "markdown": ["--format", "markdown"]}
 
 
 def regen() -> None:
