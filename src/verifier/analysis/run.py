@@ -9,6 +9,7 @@ from typing import Optional
 
 from ..logic import DEFAULT_TIMEOUT_MS, EngineSolver, compile_policy
 from ..model.policy import PolicySet
+from .background import Background
 from .components import batches
 from .findings import Finding, Reading
 from .queries import Analyser
@@ -91,15 +92,17 @@ def merge(findings: list[Finding]) -> tuple[Finding, ...]:
                         key=lambda f: f.sort_key()))
 
 
-def drafter_findings(analyser: Analyser, chosen: dict, timeout_ms: int) -> list[Finding]:
+def drafter_findings(analyser: Analyser, chosen: dict, timeout_ms: int,
+                     sensitivity: Optional[Background] = None) -> list[Finding]:
     """A412 inert facts, A413 vacuous properties, A414 / A415 reading sensitivity (with
-    their phases recorded like the others')."""
+    their phases recorded like the others'; ``sensitivity``: the last, already started)."""
     policy, out = analyser.policy, []
     reading = (tuple(chosen.items()),)
     steps = (("inert_facts", lambda: [replace(f, readings=reading) for f in inert_facts(policy)]),
              ("vacuity", lambda: vacuity_findings(analyser, [f for f in analyser.findings if f.code == "A410"],
                                                   timeout_ms)),
-             ("reading_sensitivity", lambda: _sensitivity(analyser, chosen, timeout_ms)))
+             ("reading_sensitivity", lambda: sensitivity.result() if sensitivity is not None
+              else sensitivity_findings(policy, chosen, timeout_ms)))
     for name, step in steps:
         start, checks = time.perf_counter(), analyser.s.checks
         out += step()
@@ -107,8 +110,9 @@ def drafter_findings(analyser: Analyser, chosen: dict, timeout_ms: int) -> list[
     return out
 
 
-def _sensitivity(analyser: Analyser, chosen: dict, timeout_ms: int) -> list[Finding]:
-    sens = Sensitivity(analyser.policy, chosen, timeout_ms)
+def sensitivity_findings(policy: PolicySet, chosen: dict, timeout_ms: int) -> list[Finding]:
+    """A414 / A415, and A411 for a question that timed out."""
+    sens = Sensitivity(policy, chosen, timeout_ms)
     out = sens.run()
     for question, reason in sens.unknown:
         out.append(Finding("A411", (), question, (("question", question), ("reason", reason)),
@@ -117,13 +121,15 @@ def _sensitivity(analyser: Analyser, chosen: dict, timeout_ms: int) -> list[Find
 
 
 def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
-            timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Analysis:
+            timeout_ms: int = DEFAULT_TIMEOUT_MS, parallel: bool = False) -> Analysis:
     """Run every analysis of docs/semantics.md on a checked policy set.
 
     ``readings`` fixes some or all interpretations (default: every reading). Each solver
     call runs under ``timeout_ms``; a timeout becomes an A411 finding. A large policy
     made of independent components is analysed a batch of components at a time
     (components.py): the same findings, with the solver never holding the whole policy.
+    ``parallel``: run the reading-sensitivity analysis in a forked child meanwhile
+    (background.py; for a command-line run — not in a threaded server); same findings.
     """
     start = time.perf_counter()
     chosen = dict(sorted((readings or {}).items()))
@@ -135,18 +141,23 @@ def analyse(policy: PolicySet, readings: Optional[dict[str, bool]] = None, *,
         result = _analyse_batches(policy, parts, chosen, timeout_ms, start)
         if result is not None:
             return result
-    analyser = _analyser(policy, chosen, timeout_ms)
+    analyser = _analyser(policy, chosen, timeout_ms, parallel)
     return _analysis(policy, chosen, analyser.findings, analyser.s.checks, start,
                      tuple(analyser.phases))
 
 
-def _analyser(policy: PolicySet, chosen: dict, timeout_ms: int) -> Analyser:
+def _analyser(policy: PolicySet, chosen: dict, timeout_ms: int, parallel: bool = False) -> Analyser:
     """Every analysis of ``policy`` run; the findings (unmerged) in ``.findings``."""
+    sensitivity = None
+    if parallel and set(policy.interpretations) - set(chosen):
+        sensitivity = Background(lambda: sensitivity_findings(policy, chosen, timeout_ms))
     solver = EngineSolver(compile_policy(policy), timeout_ms=timeout_ms, minimize_cores=True)
     analyser = Analyser(solver, chosen)
     analyser.run()
     if analyser.consistent:
-        analyser.findings += drafter_findings(analyser, chosen, timeout_ms)
+        analyser.findings += drafter_findings(analyser, chosen, timeout_ms, sensitivity)
+    elif sensitivity is not None:
+        sensitivity.discard()
     return analyser
 
 

@@ -72,7 +72,8 @@ def _run(args: argparse.Namespace) -> int:
                 print(render_text(d, {}, args.lang), file=sys.stderr)
             return INPUT_ERROR
     from ..analysis import analyse
-    result = analyse(loaded.policy, readings or None, timeout_ms=args.timeout_ms)
+    result = analyse(loaded.policy, readings or None, timeout_ms=args.timeout_ms,
+                     parallel=True)
     findings = list(result.findings)
     stale = []
     if baseline is not None:
