@@ -465,3 +465,17 @@ def test_learnt_implicants_are_entailments_on_the_encoded_policy():
         premises = [(RULE, r) for r in policy.rules] + [(ASSUMPTION, a.name) for a in policy.assumptions]
         premises += [(READING if n in names else FACT, (n, v)) for n, v in sorted(implicant, key=str)]
         assert query.check_premises(premises, key, value) == "unsat", (key, value, implicant)
+
+
+def test_library_rules_a_policy_whose_assumption_contradicts_a_bound_without_raising(tmp_path):
+    """QF_FD gives up (``unknown``) when an assumption contradicts an integer fact's declared
+    bounds; the engine then works on the general solver: every case is inadmissible (C506)
+    for a library caller too, not a RuntimeError."""
+    from verifier.load import load_policy
+
+    path = tmp_path / "t.policy"
+    path.write_text("document T\nfact n : int [0..2]\naction x\nassume A1 : n > 3\n", encoding="utf-8")
+    engine = RulingEngine(load_policy([str(path)]).policy)
+    ruling = engine.rule(make_case("c", {}, {}))
+    assert not ruling.admissible and [d.code for d in ruling.diagnostics] == ["C506"]
+    assert engine.statuses(make_case("c", {}, {})) is None

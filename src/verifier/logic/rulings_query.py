@@ -182,20 +182,17 @@ class RulingsQuery:
 
     def __init__(self, policy: PolicySet):
         self.policy = policy
-        self.fast = _Copy(policy, z3.SolverFor("QF_FD"), "", tracked=False)
-        self.solver = z3.SolverFor("QF_FD")
-        self.main = _Copy(policy, self.solver, "t.", tracked=True)
-        self.outcomes = sorted(self.main.atoms)
-        self._vars = [self.fast.atoms[k] for k in self.outcomes]
-        self._negations = [z3.Not(v) for v in self._vars]      # kept alive: pointers are stable
-        self._literal_ids = {}
-        for key, var, neg in zip(self.outcomes, self._vars, self._negations):
-            self._literal_ids[var.as_ast().value] = (key, True)
-            self._literal_ids[neg.as_ast().value] = (key, False)
+        self._logic = "QF_FD"
+        self._compile()
         # outcomes the policy fixes whatever the facts are (e.g. no rule concludes them) are
         # answered once here and left out of every later call
+        try:
+            fixed = self._consequences(self.fast.solver, [], [var.as_ast() for var in self._vars])
+        except RuntimeError:    # QF_FD gives up (sat.giveup) when assumptions contradict a fact's bounds
+            self._logic = None
+            self._compile()
+            fixed = self._consequences(self.fast.solver, [], [var.as_ast() for var in self._vars])
         pointers = [var.as_ast() for var in self._vars]
-        fixed = self._consequences(self.fast.solver, [], pointers)
         # (None: the assumptions admit no case at all; then every ``decide`` answers None)
         self._constant = dict(self._literal_ids[i] for i in fixed) if fixed is not None else {}
         # the rest go through the lanes first (see ``decide``); the solver is then asked
@@ -227,6 +224,24 @@ class RulingsQuery:
 
     IMPLICANT_LIMIT = 200      # learnt implicants kept per outcome and value
 
+    def _new_solver(self):
+        """A solver for finite domains (the general one if QF_FD gave up on this policy)."""
+        return z3.SolverFor(self._logic) if self._logic else z3.Solver()
+
+    def _compile(self) -> None:
+        """The two copies of the policy every query uses: untracked (``fast``) and with a
+        tracking literal per rule and assumption (``main``, for cores)."""
+        self.fast = _Copy(self.policy, self._new_solver(), "", tracked=False)
+        self.solver = self._new_solver()
+        self.main = _Copy(self.policy, self.solver, "t.", tracked=True)
+        self.outcomes = sorted(self.main.atoms)
+        self._vars = [self.fast.atoms[k] for k in self.outcomes]
+        self._negations = [z3.Not(v) for v in self._vars]      # kept alive: pointers are stable
+        self._literal_ids = {}
+        for key, var, neg in zip(self.outcomes, self._vars, self._negations):
+            self._literal_ids[var.as_ast().value] = (key, True)
+            self._literal_ids[neg.as_ast().value] = (key, False)
+
     # ------------------------------------------------------------ all readings in one call
     MAX_MULTI = 8
     multi_allowed = True       # the caller clears it when an assumption depends on a reading
@@ -243,7 +258,7 @@ class RulingsQuery:
         self._multi = None
         if not names or mentions or 2 ** len(names) > self.MAX_MULTI:
             return
-        solver = z3.SolverFor("QF_FD")
+        solver = self._new_solver()
         base = _Copy(p, solver, "m.", tracked=False, reading={n: True for n in names})
         copies = {}
         for values in product((True, False), repeat=len(names)):
@@ -721,7 +736,7 @@ class RulingsQuery:
         interpretation ``n`` (deciding sets select every interpretation: both copies read
         the text the same way)."""
         if self._pair is None:
-            solver = z3.SolverFor("QF_FD")
+            solver = self._new_solver()
             a = _Copy(self.policy, solver, "a.", tracked=False)
             b = _Copy(self.policy, solver, "b.", tracked=False)
             select = {}
