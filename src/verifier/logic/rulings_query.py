@@ -339,23 +339,6 @@ class RulingsQuery:
             out.append((arg(ctx, imp, 1).value, parts))
         return out
 
-    @staticmethod
-    def _check_core(solver, literals: list) -> set | None:
-        """None when the assumptions are satisfiable; else the pointers of an unsat core's
-        literals (raw API, as ``_consequences``); unknown raises."""
-        ctx = solver.ctx.ref()
-        array = (z3.Ast * len(literals))()
-        for i, lit in enumerate(literals):
-            array[i] = lit.as_ast()
-        status = Z3.Z3_solver_check_assumptions(ctx, solver.solver, len(literals), array)
-        if status == Z3.Z3_L_TRUE:
-            return None
-        if status != Z3.Z3_L_FALSE:
-            raise RuntimeError(f"solver answered unknown: {solver.reason_unknown()}")
-        core = z3.AstVector(Z3.Z3_solver_get_unsat_core(ctx, solver.solver), solver.ctx)
-        get = _raw(Z3.Z3_ast_vector_get)
-        return {get(ctx, core.vector, i).value for i in range(Z3.Z3_ast_vector_size(ctx, core.vector))}
-
     # ------------------------------------------------------------ literals
     def fact_literal(self, name: str, value, copy: _Copy | None = None):
         copy = copy or self.main
