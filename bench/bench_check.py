@@ -2,11 +2,15 @@
 
 Not a timed test. Run from the repository root:
 
-    python bench/bench_check.py                 # 7 runs of `verifier check policy/ --format json`
+    python bench/bench_check.py                 # 7 cold runs of `verifier check policy/ --no-cache --format json`
     python bench/bench_check.py --runs 11 --format text
+    python bench/bench_check.py --no-analysis   # parse and check only
 
-Prints each run's wall and CPU time (user + sys of the child process) and the medians,
-then the analysis alone, phase by phase, measured in this process (median of the runs).
+Every run is cold: a fresh process with ``--no-cache`` (the result cache of
+verifier.cache would answer a repeated run without analysing anything). Prints each run's
+wall and CPU time (user + sys of the child process and its children — the forked
+reading-sensitivity worker included) and the medians, then the analysis alone, phase by
+phase, measured in this process (median of the runs).
 """
 from __future__ import annotations
 
@@ -26,11 +30,13 @@ from verifier.analysis import analyse  # noqa: E402
 from verifier.load import load_policy  # noqa: E402
 
 
-def fresh_process(fmt: str) -> tuple[float, float]:
-    """(wall, cpu) seconds of one `python -m verifier check policy/` in a new process."""
+def fresh_process(fmt: str, extra: tuple = ()) -> tuple[float, float]:
+    """(wall, cpu) seconds of one `python -m verifier check policy/ --no-cache` in a new
+    process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "verifier", "check", "policy/", "--format", fmt],
+    subprocess.run([sys.executable, "-m", "verifier", "check", "policy/", "--no-cache", "--format", fmt,
+                    *extra],
                    cwd=ROOT, stdout=subprocess.DEVNULL, check=False,
                    env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
     wall = time.perf_counter() - t0
@@ -43,14 +49,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--format", default="json")
+    ap.add_argument("--no-analysis", action="store_true", help="time parse + check only")
     args = ap.parse_args()
     walls, cpus = [], []
     for i in range(args.runs):
-        wall, cpu = fresh_process(args.format)
+        wall, cpu = fresh_process(args.format, ("--no-analysis",) if args.no_analysis else ())
         walls.append(wall)
         cpus.append(cpu)
         print(f"run {i + 1}: wall {wall:.3f} s, cpu {cpu:.3f} s", flush=True)
     print(f"median: wall {statistics.median(walls):.3f} s, cpu {statistics.median(cpus):.3f} s")
+    if args.no_analysis:
+        return
     policy = load_policy([str(ROOT / "policy")]).policy
     runs = [analyse(policy) for _ in range(args.runs)]
     print(f"analysis in-process: median {statistics.median(a.seconds for a in runs):.3f} s, "
