@@ -305,11 +305,11 @@ def test_verdict_equals_the_library(client, service, facts, readings, asked):
     for o, e in zip(body["outcomes"], expected.outcomes):
         assert [d["name"] for d in o["depends_on"]] == list(e.depends_on)
     # the deciding clauses are those of the ruling's bottom line (decided outcomes)
-    from verifier.rulings.render import _row_clauses
+    from verifier.rulings.render import deciding_clauses
 
     decided = {o.outcome for o in expected.outcomes if o.status != "OPEN" and all(v.status != "OPEN" for v in o.verdicts)}
     explained = RulingEngine(service.policy, certify=False).rule(make_case("t", facts, readings), only=decided)
-    clauses = {outcome_text(o.outcome): _row_clauses(o, service.policy) for o in explained.outcomes}
+    clauses = {outcome_text(o.outcome): deciding_clauses(o.verdicts, service.policy) for o in explained.outcomes}
     x = client.post("/api/explain", params=[("goal", a) for a in asked],
                     json={"id": "t", "facts": facts, "readings": readings}).json()
     assert x["clauses"] == clauses

@@ -184,9 +184,11 @@ def _row_status(o, lang: str) -> str:
     return words[0] if len(words) == 1 else LABELS[lang][DEPENDS]
 
 
-def _row_clauses(o, policy) -> list[str]:
+def deciding_clauses(verdicts, policy) -> list[str]:
+    """The clauses a ruling's bottom line lists for these verdicts of one outcome: those of
+    the deciding rules, and for a DISCRETION those of the 裁量 declarations behind it."""
     out: list[str] = []
-    for v in o.verdicts:
+    for v in verdicts:
         if v.reasons is not None:
             out += v.reasons.clauses(policy)
         if v.status == DISCRETION:
@@ -213,7 +215,7 @@ def bottom_line(ruling: Ruling, policy, lang: str) -> list[str]:
     rows = [(L["outcome"], L["verdict"], L["depends"], L["clauses"])]
     for o in ruling.outcomes:
         rows.append((outcome_text(o.outcome, lang), _row_status(o, lang), ", ".join(o.depends_on) or "—",
-                     ", ".join(_row_clauses(o, policy)[:6]) or "—"))
+                     ", ".join(deciding_clauses(o.verdicts, policy)[:6]) or "—"))
     return _table(rows)
 
 
@@ -488,7 +490,7 @@ def summary_lines(ruling: Ruling, policy, lang: str, questions: list, goal: list
             quiet.append(name)
             continue
         depends_on = sorted({n for o in outcomes for n in o.depends_on})
-        clauses = list(dict.fromkeys(c for o in outcomes for c in _row_clauses(o, policy)))
+        clauses = list(dict.fromkeys(c for o in outcomes for c in deciding_clauses(o.verdicts, policy)))
         rows.append((name, word, ", ".join(depends_on) or "—", ", ".join(clauses[:6]) or "—"))
         detail += [o for o in outcomes if kind == "decision" or explain_all and _worth_detail(o, lang)]
     out = [f"{L['bottom']}:"] + _table(rows)

@@ -19,6 +19,7 @@ from ..diagnostics import has_errors
 from ..diagnostics.render import as_json
 from ..model import BoolType, EnumType
 from ..rulings.model import DEPENDS, DISCRETION, OPEN, PROVEN, REFUTED, outcome_text
+from ..rulings.render import deciding_clauses
 
 SOURCE = "<web>"          # the case's "file name" in diagnostics: never a path
 
@@ -240,15 +241,6 @@ class Service:
                                                 for t in sorted({_goal_text(o) for o in ruling_goal(ruling)}))
                                      + "\n")
         return buf.getvalue()
-
-
-def deciding_clauses(verdicts, policy) -> list[str]:
-    """The clauses the ruling's bottom line lists for these verdicts (``rulings.render``)."""
-    from types import SimpleNamespace
-
-    from ..rulings.render import _row_clauses
-
-    return list(_row_clauses(SimpleNamespace(verdicts=list(verdicts)), policy))
 
 
 def ruling_goal(ruling) -> list[tuple]:
