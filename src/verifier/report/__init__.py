@@ -3,10 +3,14 @@
 One function per format, all with the same signature::
 
     render(fmt, result, loaded=None, colour=False) -> str     # fmt in FORMATS
-    render_text(result, loaded=None, colour=False, *, lang="both") -> str
-    render_json(result, loaded=None, colour=False) -> str      # schema verifier/findings v1
+    render_text(result, loaded=None, colour=False, *, lang="both", expand=False) -> str
+    render_json(result, loaded=None, colour=False) -> str      # schema verifier/findings v2
     render_sarif(result, loaded=None, colour=False) -> str     # SARIF 2.1.0
-    render_markdown(result, loaded=None, colour=False) -> str
+    render_markdown(result, loaded=None, colour=False, *, lang="both") -> str
+
+Text and Markdown show the findings in the drafter's order (tiers and groups, one code:
+``verifier.analysis.groups`` and the entries of ``verifier.report.text``), in one language
+(``lang`` "zh" / "en") or both; the commands pass ``--lang`` (default "zh").
 
 ``result`` is a ``verifier.analysis.Analysis``, any sequence of ``Finding``, or None when
 nothing was analysed (a policy that failed to load still gets JSON / SARIF / Markdown of
