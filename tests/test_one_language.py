@@ -207,3 +207,49 @@ def test_stories_name_the_subject_from_the_facts_involved():
     assert stories[("R-1", "R-2")].startswith("设想一个县市区")           # the county's rule
     assert "干部" not in stories[("R-1", "R-2")]
     assert stories[("R-2", "R-3")].startswith("设想一个受评价主体(干部或县市区均可)")
+
+
+# every hint the project builds (one sample of each form), in Chinese and in English
+SAMPLE_HINTS = [
+    "split the document into several files", "save the file as UTF-8",
+    "this looks like a binary file, not a policy", "start the file with a header: 文档 ID / document ID",
+    "fix these first; the rest of the file was not parsed", "split the expression with derived terms (术语 / term)",
+    'close it on the same line with " or 」', "finish the declaration",
+    "a keyword is missing before this name, or the previous declaration is unfinished",
+    "integers in a policy have at most 18 digits", "keep one; remove the other",
+    "title/source/uses belong to the document header", "write NAME 属于 {a, b} with an enumeration or decision",
+    "rename one of them", "load that document too", "cite a clause ID declared with 条款 / clause",
+    "write [low..high]", "add 依据 CLAUSE-ID / cites CLAUSE-ID", "declare it first (an integer fact)",
+    "give a .policy file or a folder that holds some", "policy files end in .policy",
+    "-o takes a file that can be written; nothing was done", "check the path and its permissions",
+    "run `verifier baseline` to produce one",
+    "give a .yaml, .yml or .json case file, or a folder / .jsonl file of cases",
+    "the case must be a YAML mapping with a `facts:` section",
+    "write `facts:` followed by `name: value` lines (`facts: {}` for a case with no facts)",
+    "write `id:` followed by a string or a number", "first given on line 2; keep one of them",
+    "facts go under `facts:` — write `facts:` then `  谋取私利: …`",
+    "a case has the keys id, description, facts, readings; did you mean 「facts」?",
+    "write `interpretation: true` or `interpretation: false` under `readings:`",
+    "not an interpretation; readings name interpretations (宽松解释); did you mean 「宽松解释」?",
+    "not an interpretation; readings name interpretations (the policy declares none)",
+    "a reading is true or false", "宽松解释 is a interpretation; put it under `readings:`",
+    "可予容错 is a term; it is computed from the facts, not given",
+    "that is the label of the fact 谋取私利; name facts by their declared name",
+    "write true or false", "排名 ranges over [0..5]", "write an integer in [0..5] without quotes",
+    "write one of the labels 从轻, 减轻", "the labels are 从轻, 减轻; did you mean 「减轻」?",
+    "assumption 假设1 holds in no case (given the facts' declared ranges and the other assumptions); "
+    "no case is admissible under this policy — fix the assumption",
+    "谋取私利 = true cannot hold together with assumption 假设1 — RC-1「…」",
+    "the readings admit no reading of the interpretations",
+    "the record is not a decision the text allows here; deciding rules: R-1(RC-1)",
+    "deciding rules: R-1(RC-1)", "save the case as UTF-8 in a regular file",
+    "each entry of `cases:` is a mapping with facts", "a test case has the keys cases, policy",
+]
+
+
+@pytest.mark.parametrize("hint", SAMPLE_HINTS)
+def test_every_form_of_hint_has_both_languages(hint):
+    zh, en = translate_hint(hint, "zh"), translate_hint(hint, "en")
+    assert not ENGLISH_PROSE.search(re.sub(r"`[^`]*`", "", zh)), zh       # (code in backquotes aside)
+    assert not any(word in en for word in CHINESE_PROSE) and " / 是否指" not in en, en
+    assert translate_hint(hint, "both") == (en if zh == en else f"{en} / {zh}")
