@@ -190,4 +190,7 @@ def test_copies_repeat_the_same_lanes_and_decide_many_equals_decide(seed):
         wanted = None if rng.random() < 0.5 else frozenset(rng.sample(query.outcomes, min(3, len(query.outcomes))))
         requests.append((reading, wanted))
     facts_items = tuple(sorted(known.items()))
-    assert query.decide_many(facts_items, requests) == [query.decide(facts_items, r, w) for r, w in requests]
+    more = [(tuple(sorted({**known, n: v}.items())), r, w) for n, v in rng.sample(list(full.items()), 1)
+            for r, w in requests[:3]]
+    asked = [(facts_items, r, w) for r, w in requests] + more
+    assert query.decide_many(asked) == [query.decide(f, r, w) for f, r, w in asked]

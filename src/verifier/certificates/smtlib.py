@@ -69,6 +69,7 @@ class SmtPrinter:
 
     policy: PolicySet
     _defs: list[str] = field(default_factory=list)
+    _printed: tuple | None = None
 
     # ------------------------------------------------------------ expressions
     def expr(self, e) -> str:
@@ -246,6 +247,12 @@ class SmtPrinter:
             out.append(f"(assert (! {lit} :named {sym('p', 'reading', name)}))")
         return out
 
+    def _preamble(self) -> tuple[list[str], list[str]]:
+        """(declarations, definitions): the same for every obligation of the policy, printed once."""
+        if self._printed is None:
+            self._printed = (self.declarations(), self.definitions())
+        return self._printed
+
     def obligation(self, outcome: Outcome, holds: bool, premises: Premises, title: str = "") -> str:
         """SMT-LIB text that is unsat iff the premises force ``outcome`` to be ``holds``."""
         goal = outcome_symbol(outcome)
@@ -255,9 +262,9 @@ class SmtPrinter:
             "; the claim is certified when this file is unsat (run: cvc5 FILE.smt2)",
             "(set-logic QF_LIA)",
             "; ---- vocabulary and domains",
-            *self.declarations(),
+            *self._preamble()[0],
             "; ---- definitions (stratified completion, docs/semantics.md)",
-            *self.definitions(),
+            *self._preamble()[1],
             "; ---- premises",
             *self.premise_lines(premises),
             "; ---- negated claim",

@@ -172,6 +172,21 @@ def _raw(checked):
     return checked.__defaults__[0].f
 
 
+def _overlay(base, parts: list[tuple[int, object]]):
+    """A lane input equal to ``base`` except in each ``(mask, input)`` part's lanes, where it
+    is that input (inputs: ``(t, f)`` masks, or lists of entries ending in a mask)."""
+    covered = 0
+    for mask, _ in parts:
+        covered |= mask
+    if isinstance(base, tuple):
+        t, f = base[0] & ~covered, base[1] & ~covered
+        for mask, (pt, pf) in parts:
+            t, f = t | pt & mask, f | pf & mask
+        return t, f
+    out = [entry[:-1] + (entry[-1] & ~covered,) for entry in base if entry[-1] & ~covered]
+    return out + [entry[:-1] + (entry[-1] & mask,) for mask, part in parts for entry in part if entry[-1] & mask]
+
+
 def _mentions(e, names: set) -> bool:
     """Whether an expression refers to one of ``names``."""
     return any(isinstance(x, Ref) and x.name in names for x in leaves(e))
@@ -439,36 +454,38 @@ class RulingsQuery:
         lanes = self._copied()
         return ((1 << lanes.lanes) - 1) << (c * lanes.lanes)
 
-    def decide_many(self, facts, requests: list[tuple[tuple, frozenset | None]]) -> list[dict | None]:
-        """``[decide(facts, readings, wanted) for readings, wanted in requests]``, with one lane
-        run for up to ``COPIES`` requests: the case's lanes are laid out once per request
-        (``CaseLanes(copies=K)``: copy c repeats the same candidate completions) and each
-        copy's readings are set to its request's. A copy is then exactly what ``decide``
-        reads off its lanes — its first lane is the case's three-valued evaluation under its
-        readings (the values the assumption components force with the readings left open
-        hold under any of them), a complete lane whose assumptions are all TRUE is an
-        admissible completion under its readings — with fewer lanes; what they leave goes
-        to the solver as in ``decide``."""
+    def decide_many(self, requests: list[tuple[tuple, tuple, frozenset | None]]) -> list[dict | None]:
+        """``[decide(facts, readings, wanted) for facts, readings, wanted in requests]``, with
+        one lane run for up to ``COPIES`` requests: the lanes of what the requests share are
+        laid out once per request (``CaseLanes(copies=K)``: copy c repeats the same candidate
+        completions) and each copy's own facts and readings are set to its request's. A copy
+        is then what ``decide`` reads off its lanes — its first lane is its case's
+        three-valued evaluation (the values the assumption components force given less hold
+        given more), a complete lane whose assumptions are all TRUE is an admissible
+        completion of its case — with fewer lanes (a lane whose component values clash with
+        a copy's own fact is no witness); what they leave goes to the solver as in
+        ``decide``."""
         if len(requests) == 1 or self.COPIES <= 1:
-            return [self.decide(facts, *request) for request in requests]
+            return [self.decide(*request) for request in requests]
         lanes = self._copied()
-        known = dict(facts)
         out = []
         for start in range(0, len(requests), lanes.copies):
             chunk = requests[start:start + lanes.copies]
-            common = set.intersection(*(set(readings) for readings, _ in chunk))
-            fact_lanes, reading_lanes = lanes.build(known, dict(common))
-            reading_lanes = dict(reading_lanes)
-            for name in sorted({n for readings, _ in chunk for n, _ in readings} - {n for n, _ in common}):
-                t, f = reading_lanes.get(name, (0, 0))
-                for c, (readings, _) in enumerate(chunk):
-                    value = dict(readings).get(name)
-                    if value is not None:
-                        block = self._copy_mask(c)
-                        t, f = (t | block, f & ~block) if value else (t & ~block, f | block)
-                reading_lanes[name] = (t, f)
-            sure, refuted = self.lane_evaluator.run(fact_lanes, reading_lanes, lanes.mask, full=True)
-            for c, (readings, wanted) in enumerate(chunk):
+            inputs = []
+            for index in (0, 1):            # facts, then readings
+                common = set.intersection(*(set(request[index]) for request in chunk))
+                inputs.append((common, [dict(request[index]) for request in chunk]))
+            fact_lanes, reading_lanes = lanes.build(dict(inputs[0][0]), dict(inputs[1][0]))
+            layers = []
+            for (common, own), base in zip(inputs, (fact_lanes, reading_lanes)):
+                layer = dict(base)
+                for name in sorted({n for values in own for n in values} - {n for n, _ in common}):
+                    parts = [(self._copy_mask(c), lanes.constant(name, values[name]))
+                             for c, values in enumerate(own) if name in values]
+                    layer[name] = _overlay(base[name], parts)
+                layers.append(layer)
+            sure, refuted = self.lane_evaluator.run(layers[0], layers[1], lanes.mask, full=True)
+            for c, (facts, readings, wanted) in enumerate(chunk):
                 self.counts["cases"] += 1
                 head = 1 << (c * lanes.lanes)
                 if refuted[0] & head:

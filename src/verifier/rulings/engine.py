@@ -189,7 +189,7 @@ class RulingEngine:
 
         def prefetch(requests):             # several readings per lane run
             todo = [k for k in dict.fromkeys(requests) if k not in calls]
-            calls.update(zip(todo, self.query.decide_many(case.facts, todo)))
+            calls.update(zip(todo, self.query.decide_many([(case.facts, r, w) for r, w in todo])))
 
         def table_of(reading, wanted=None):
             key = (reading, wanted)

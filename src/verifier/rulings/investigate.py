@@ -55,7 +55,15 @@ class Investigator:
 
     def statuses(self, facts, reading, outcomes) -> tuple | None:
         """The outcomes' statuses on a case under a reading (None: inadmissible)."""
-        fixed = self.engine.query.decide(facts, reading)
+        return self.statuses_many([(facts, reading)], outcomes)[0]
+
+    def statuses_many(self, asked: list[tuple], outcomes) -> list[tuple | None]:
+        """``statuses`` for each (facts, reading) pair, several per lane run (``decide_many``)."""
+        wanted = frozenset(a for o in outcomes for a in self.engine.related(o))   # what their statuses read
+        decided = self.engine.query.decide_many([(facts, reading, wanted) for facts, reading in asked])
+        return [self._statuses(fixed, facts, reading, outcomes) for fixed, (facts, reading) in zip(decided, asked)]
+
+    def _statuses(self, fixed, facts, reading, outcomes) -> tuple | None:
         if fixed is None:
             return None
         table = self.engine._table(fixed)
@@ -74,18 +82,20 @@ class Investigator:
         tiers = tiers or [0] * len(outcomes)
         depth = max(tiers) + 1
         facts = tuple(case.facts)
-        now = [(r, self.statuses(facts, r, outcomes)) for r in readings]
+        now = list(zip(readings, self.statuses_many([(facts, r) for r in readings], outcomes)))
         now = [(r, s) for r, s in now if s is not None and OPEN in s]
+        names = [n for n in self.candidates(case, outcomes) if n not in skip]
+        asked = [(facts + ((name, value),), reading) for name in names for reading, _ in now
+                 for value in answer_values(self.policy, name, self.limits)]
+        results = iter(self.statuses_many(asked, outcomes))
         scored = []
-        for name in self.candidates(case, outcomes):
-            if name in skip:
-                continue
+        for name in names:
             decisive = changes = 0
             per_tier = [0] * depth
             answers = []
             for i, (reading, before) in enumerate(now):
                 for value in answer_values(self.policy, name, self.limits):
-                    after = self.statuses(facts + ((name, value),), reading, outcomes)
+                    after = next(results)
                     if after is None:
                         continue                       # an answer the assumptions rule out
                     for t, a, b in zip(tiers, after, before):

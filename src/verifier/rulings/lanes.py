@@ -83,7 +83,7 @@ class CaseLanes:
         for values, target in ((known, facts), (given, readings)):
             inputs = list(map(self._known.get, values.items()))
             if None in inputs:                    # a value not met before
-                inputs = [self._constant(*item) for item in values.items()]
+                inputs = [self.constant(*item) for item in values.items()]
             target.update(zip(values, inputs))
         values = {**known, **given}
         for index, comp in enumerate(self.components):
@@ -92,7 +92,7 @@ class CaseLanes:
             readings.update(filled[1])
         return facts, readings
 
-    def _constant(self, name: str, value):
+    def constant(self, name: str, value):
         """The lane input of a known fact or reading (the same in every lane)."""
         key = (name, value)
         out = self._known.get(key)
@@ -125,7 +125,7 @@ class CaseLanes:
         slots = comp.slots
         filled = ({}, {})
         for n, v in values.items():
-            filled[slots[n].reading][n] = self._constant(n, v)
+            filled[slots[n].reading][n] = self.constant(n, v)
         groups = self._partition(len(options), index) if options else None
         for position, n in enumerate(unknown):
             spread = self._spread([o[position] for o in options], groups, slots[n]) if options \
@@ -147,7 +147,7 @@ class CaseLanes:
         whole = (1 << len(tested)) - 1
         inputs = ({}, {})
         for n, v in values.items():
-            inputs[slots[n].reading][n] = self._constant(n, v)
+            inputs[slots[n].reading][n] = self.constant(n, v)
         for n in unknown:
             bits = {v: 1 << i for i, (m, v) in enumerate(tested) if m == n}
             kind = slots[n].kind
@@ -191,7 +191,7 @@ class CaseLanes:
         whole = (1 << lanes) - 1
         inputs = ({}, {})
         for n, v in values.items():
-            inputs[slots[n].reading][n] = self._constant(n, v)
+            inputs[slots[n].reading][n] = self.constant(n, v)
         for n, column, groups in zip(unknown, columns, layout):
             slot = slots[n]
             inputs[slot.reading][n] = \
