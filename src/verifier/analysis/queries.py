@@ -15,6 +15,7 @@ from typing import Optional
 
 from ..evaluate import Atom, Evaluator, incompatible
 from ..logic import TRUE, EngineSolver, Formula, Result, conj, disj, neg
+from ..logic.encode import EncodingView
 from ..logic.solve import LazySolver
 from ..model.nodes import DECIDE, MAY, MUST, NO_SPAN
 from .findings import Finding, RuleRef, make_args
@@ -22,7 +23,7 @@ from .prefilter import Summary, clash, conjoin, summarise, summarise_expr
 from .relevance import witness_cone
 from .projection import Combo, Holds, Projection, Projector, Seeds
 from .slices import Slicer
-from .witness import WitnessError, minimise, replay
+from .witness import WitnessError, minimise, neutral_value, replay
 
 SLICE_RULES = 400      # policies with more rules ask each question of its own slice
 SLICE_SOLVERS = 32     # slice solvers kept (least recently used dropped)
@@ -41,6 +42,7 @@ class Analyser(Projector):
         self.dead_all: set[str] = set()
         self._summaries: dict[tuple, Summary] = {}
         self.slicer = Slicer(self.policy) if len(self.policy.rules) > SLICE_RULES else None
+        self.neutral = {n: neutral_value(self.policy, n) for n in self.policy.facts} if self.slicer else {}
         self._slices: dict[frozenset, EngineSolver] = {}
 
     @contextmanager
@@ -52,12 +54,14 @@ class Analyser(Projector):
             yield
             return
         sl = self.slicer
-        nodes = sl.nodes([*nodes, *sl.rules(rules), *(n for e in exprs for n in sl.expr(e))])
+        nodes = sl.nodes([*nodes, *sl.rules(rules), *map(self._target_node, rules),
+                          *(n for e in exprs for n in sl.expr(e))])
         full, s = self.s, self._slices.pop(nodes, None)
         if s is None:
-            s = LazySolver(lambda: EngineSolver(self.enc, timeout_ms=full.timeout_ms,
+            view = EncodingView(self.enc, sl.sub_policy(nodes))
+            s = LazySolver(lambda: EngineSolver(view, timeout_ms=full.timeout_ms,
                                                 minimize_cores=full.minimize_cores,
-                                                keep=sl.constraint_names(nodes)), self.enc)
+                                                keep=sl.constraint_names(nodes)), view)
         self._slices[nodes] = s                    # most recently used last
         while len(self._slices) > SLICE_SOLVERS:
             del self._slices[next(iter(self._slices))]
@@ -67,6 +71,14 @@ class Analyser(Projector):
         finally:
             full.checks += s.checks - before
             self.s = full
+
+    def _target_node(self, rid: str) -> tuple:
+        """What rule ``rid`` concludes about: its questions are asked of the slice of
+        that outcome (every rule concluding it), so they share one slice and solver."""
+        c = self.policy.rules[rid].conclusion
+        if c.target in self.policy.decisions:
+            return ("decision", c.target)
+        return ("action", c.target) if c.target in self.policy.actions else ("term", c.target)
 
     # ------------------------------------------------------------ helpers
     def ref(self, rid: str) -> RuleRef:
@@ -90,12 +102,19 @@ class Analyser(Projector):
             self.s.reading = dict(combo)
             if forced is None and code in FORCING:
                 forced = conjoin(self.summary(r) for r in rules)
+            sub = self.s.enc.policy                 # a slice's sub-policy, or the policy
+            if sub is not self.policy:
+                start = ({n: start[0][n] for n in sub.facts}, start[1])
             case, readings = minimise(self.s, condition, start, forced, relevant, holds,
                                       self.least_admissible())
             replay(self.s, case, readings, holds or (lambda ev: True), f"{code} {rules} {subject}")
+            cone = witness_cone(self.policy, case, readings, holds, relevant)
+            if sub is not self.policy:
+                # the facts the slice leaves out are read by nothing here (not even an
+                # assumption): the least case has each at its neutral value
+                case = {**self.neutral, **case}
             witness = tuple(case.items())
             wreading = tuple(sorted(readings.items()))
-            cone = witness_cone(self.policy, case, readings, holds, relevant)
         refs = tuple(self.ref(r) for r in rules)
         span = refs[0].span if refs else self._span_of(subject)
         self.findings.append(Finding(

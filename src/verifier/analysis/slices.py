@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..evaluate import Atom, index
-from ..model.nodes import DECIDE, MAY, MUST, MUST_NOT, TERM, Deontic, Is, Ref, leaves
+from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, Action, Assumption, Decision,
+                           Deontic, Discretion, Document, Fact, Group, Interpretation, Is,
+                           Priority, Ref, Rule, Term, leaves)
 from ..model.policy import PolicySet
 
 Node = tuple[str, str]        # ("rule", id) | ("term", name) | ("action", x) | ...
@@ -25,8 +27,18 @@ class Slicer:
     def __init__(self, policy: PolicySet):
         self.policy = policy
         self.ix = index(policy)
-        self._closed: dict[Node, frozenset] = {}
         self.base = self._close(self._assumption_roots())
+        self._items = [d for doc in policy.documents for d in doc.items]
+        self._position: dict[Node, int] = {}
+        for i, d in enumerate(self._items):
+            node = _node(d)
+            if node is not None:
+                self._position[node] = i
+        discretions = [i for i, d in enumerate(self._items) if isinstance(d, Discretion)]
+        for k, i in enumerate(discretions):              # policy.discretions is in this order
+            self._position[("discretion", str(k))] = i
+        self._always = [i for i, d in enumerate(self._items)
+                        if isinstance(d, (Assumption, Interpretation, Priority, Group, Discretion))]
 
     # ------------------------------------------------------------ roots
     def expr(self, e) -> list[Node]:
@@ -110,3 +122,30 @@ class Slicer:
             elif kind == "discretion":
                 out.add(f"discretion:{p.discretions[int(name)].id}")
         return frozenset(out)
+
+    def sub_policy(self, nodes: frozenset) -> PolicySet:
+        """The policy cut down to ``nodes`` (a closure: every definition they need) and
+        every assumption, interpretation, priority, group and discretion (discretions are
+        numbered by position) and the declaration each kept rule concludes about (it tells
+        which conclusions conflict), in declaration order, as one
+        document. Evaluating it on a case of its own facts gives what the whole policy
+        gives on any case agreeing with that one."""
+        targets = {(kind, self.policy.rules[name].conclusion.target) for kind0, name in nodes
+                   if kind0 == "rule" for kind in ("decision", "action", "term")}
+        keep = sorted({*self._always, *(self._position[n] for n in (*nodes, *targets)
+                                        if n in self._position)})
+        return PolicySet((Document("slice", items=tuple(self._items[i] for i in keep)),))
+
+
+def _node(d) -> Node | None:
+    if isinstance(d, Fact):
+        return ("fact", d.name)
+    if isinstance(d, Term):
+        return ("term", d.name)
+    if isinstance(d, Rule):
+        return ("rule", d.id)
+    if isinstance(d, Action):
+        return ("action", d.name)
+    if isinstance(d, Decision):
+        return ("decision", d.name)
+    return None

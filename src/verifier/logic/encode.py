@@ -271,6 +271,23 @@ class Encoding:
         return self._pack
 
 
+class EncodingView:
+    """An Encoding seen through a sub-policy of its policy (declarations closed under
+    what they read): ``policy`` is the sub-policy and ``case_from_model`` returns its
+    facts only; every variable, constraint and helper is the full encoding's (the same
+    z3 terms), so a solver over a slice of the constraints can use it."""
+
+    def __init__(self, enc: Encoding, policy: PolicySet):
+        self.full, self.policy = enc, policy
+
+    def __getattr__(self, name):
+        return getattr(self.full, name)
+
+    def case_from_model(self, model) -> tuple[dict, dict]:
+        case, readings = self.full.case_from_model(model)
+        return {n: case[n] for n in self.policy.facts}, readings
+
+
 def compile_policy(policy: PolicySet) -> Encoding:
     """Compile a checked PolicySet once; reuse the Encoding for every query."""
     return Encoding(policy)

@@ -51,6 +51,7 @@ def pin_terms(enc: Encoding, fact: str, value) -> tuple[z3.BoolRef, Optional[z3.
     """(literal, definition) for ``fact = value``: the fact's own literal and None for a
     boolean or enum fact; for an integer fact a Bool ``pin:FACT=VALUE`` and its defining
     equation (to assert). Built once per encoding (z3 terms are immutable)."""
+    enc = getattr(enc, "full", enc)              # an EncodingView shares its encoding's
     cache = enc.__dict__.setdefault("_pin_terms", {})
     key = (fact, value)
     got = cache.get(key)
@@ -68,6 +69,7 @@ def pin_terms(enc: Encoding, fact: str, value) -> tuple[z3.BoolRef, Optional[z3.
 def _kept(enc: Encoding, keep: frozenset) -> tuple[list, list]:
     """The type constraints and definitions named in ``keep``, in the encoding's order
     (an index by name is built once per encoding, so a slice costs its own size)."""
+    enc = getattr(enc, "full", enc)
     index = enc.__dict__.get("_by_name")
     if index is None:
         index = enc.__dict__["_by_name"] = {
