@@ -21,6 +21,7 @@ Contracts (each query states what unsat means):
 """
 from __future__ import annotations
 
+from copy import copy as _shallow_copy
 from itertools import combinations, product
 
 import z3
@@ -46,6 +47,8 @@ class _Copy:
         """``facts``: share another copy's fact constants; ``reading``: fix the interpretations."""
         self.policy, self.solver, self.prefix = policy, solver, prefix
         p = policy
+        self._always: list = []             # asserted as they are (bounds, atom definitions)
+        self._bodies: list = []             # rules and assumptions: (kind, name, body)
         self.facts = dict(facts or {})
         for name, fact in sorted(p.facts.items()) if facts is None else ():
             if isinstance(fact.type, BoolType):
@@ -53,7 +56,7 @@ class _Copy:
             else:
                 v = self.facts[name] = z3.Int(f"{prefix}f:{name}")
                 lo, hi = (fact.type.lo, fact.type.hi) if isinstance(fact.type, IntType) else (0, len(fact.type.labels) - 1)
-                solver.add(v >= lo, v <= hi)
+                self._assert(v >= lo, v <= hi)
         self.interps = {n: z3.Bool(f"{prefix}i:{n}") if reading is None else z3.BoolVal(reading[n])
                         for n in sorted(p.interpretations)}
         self.app = {r: z3.Bool(f"{prefix}app:{r}") for r in sorted(p.rules)}
@@ -67,7 +70,23 @@ class _Copy:
         for a in p.assumptions if facts is None else ():
             self._add(ASSUMPTION, a.name, self.expr(a.expr), tracked)
 
+    def _assert(self, *constraints) -> None:
+        self._always += constraints
+        self.solver.add(*constraints)
+
+    def twin(self, solver, prefix: str, tracked: bool) -> "_Copy":
+        """The same semantics, on the same symbols, asserted in another solver (rules and
+        assumptions tracked or not): building the expressions is most of a copy's cost."""
+        other = _shallow_copy(self)
+        other.solver, other.prefix, other.trackers = solver, prefix, {}
+        other._bodies = []
+        solver.add(*self._always)
+        for kind, name, body in self._bodies:
+            other._add(kind, name, body, tracked)
+        return other
+
     def _add(self, kind: str, name: str, body, tracked: bool) -> None:
+        self._bodies.append((kind, name, body))
         if tracked:
             t = self.trackers[(kind, name)] = z3.Bool(f"{self.prefix}track:{kind}:{name}")
             self.solver.add(z3.Implies(t, body))
@@ -81,7 +100,7 @@ class _Copy:
 
     def _atom(self, key: tuple, definition) -> z3.BoolRef:
         const = z3.Bool(f"{self.prefix}o:{'/'.join(str(k) for k in key)}")
-        self.solver.add(const == definition)
+        self._assert(const == definition)
         self.atoms[key] = const
         return const
 
@@ -248,7 +267,7 @@ class RulingsQuery:
         tracking literal per rule and assumption (``main``, for cores)."""
         self.fast = _Copy(self.policy, self._new_solver(), "", tracked=False)
         self.solver = self._new_solver()
-        self.main = _Copy(self.policy, self.solver, "t.", tracked=True)
+        self.main = self.fast.twin(self.solver, "t.", tracked=True)
         self.outcomes = sorted(self.main.atoms)
         self._vars = [self.fast.atoms[k] for k in self.outcomes]
         self._negations = [z3.Not(v) for v in self._vars]      # kept alive: pointers are stable
