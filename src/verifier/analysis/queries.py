@@ -43,7 +43,8 @@ class Analyser(Projector):
         self._summaries: dict[tuple, Summary] = {}
         self.slicer = Slicer(self.policy) if len(self.policy.rules) > SLICE_RULES else None
         self.neutral = {n: neutral_value(self.policy, n) for n in self.policy.facts} if self.slicer else {}
-        self._slices: dict[frozenset, EngineSolver] = {}
+        self._slices: dict[frozenset, LazySolver] = {}
+        self._views: dict[frozenset, EncodingView] = {}    # sub-policies, kept longer
 
     @contextmanager
     def sliced(self, rules=(), exprs=(), nodes=()):
@@ -58,7 +59,11 @@ class Analyser(Projector):
                           *(n for e in exprs for n in sl.expr(e))])
         full, s = self.s, self._slices.pop(nodes, None)
         if s is None:
-            view = EncodingView(self.enc, sl.sub_policy(nodes))
+            view = self._views.get(nodes)
+            if view is None:
+                if len(self._views) > 4096:
+                    self._views.clear()
+                view = self._views[nodes] = EncodingView(self.enc, sl.sub_policy(nodes))
             s = LazySolver(lambda: EngineSolver(view, timeout_ms=full.timeout_ms,
                                                 minimize_cores=full.minimize_cores,
                                                 keep=sl.constraint_names(nodes)), view)

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from ..evaluate import Atom, index
 from ..model.nodes import (DECIDE, MAY, MUST, MUST_NOT, TERM, Action, Assumption, Decision,
-                           Deontic, Discretion, Document, Fact, Group, Interpretation, Is,
+                           Deontic, Discretion, Document, Fact, Interpretation, Is,
                            Priority, Ref, Rule, Term, leaves)
 from ..model.policy import PolicySet
 
@@ -38,7 +38,11 @@ class Slicer:
         for k, i in enumerate(discretions):              # policy.discretions is in this order
             self._position[("discretion", str(k))] = i
         self._always = [i for i, d in enumerate(self._items)
-                        if isinstance(d, (Assumption, Interpretation, Priority, Group, Discretion))]
+                        if isinstance(d, (Assumption, Interpretation, Discretion))]
+        self._above: dict[str, list[str]] = {}           # rule -> the rules that prevail over it
+        for h, lo in sorted(policy.prevails):
+            self._above.setdefault(lo, []).append(h)
+        self._nodes: dict[frozenset, frozenset] = {}
 
     # ------------------------------------------------------------ roots
     def expr(self, e) -> list[Node]:
@@ -100,8 +104,12 @@ class Slicer:
         return frozenset(seen)
 
     def nodes(self, roots: Iterable[Node]) -> frozenset:
-        """The closure of ``roots`` and of the assumptions."""
-        return self._close(roots) | self.base
+        """The closure of ``roots`` and of the assumptions (memoised)."""
+        key = frozenset(roots)
+        got = self._nodes.get(key)
+        if got is None:
+            got = self._nodes[key] = self._close(key) | self.base
+        return got
 
     def constraint_names(self, nodes: frozenset) -> frozenset:
         """The names of the domain and definition constraints of ``nodes``."""
@@ -125,16 +133,20 @@ class Slicer:
 
     def sub_policy(self, nodes: frozenset) -> PolicySet:
         """The policy cut down to ``nodes`` (a closure: every definition they need) and
-        every assumption, interpretation, priority, group and discretion (discretions are
-        numbered by position) and the declaration each kept rule concludes about (it tells
-        which conclusions conflict), in declaration order, as one
-        document. Evaluating it on a case of its own facts gives what the whole policy
-        gives on any case agreeing with that one."""
+        every assumption, interpretation and discretion (discretions are numbered by
+        position) and the declaration each kept rule concludes about (it tells which
+        conclusions conflict), in declaration order, as one document; its priorities are
+        the pairs of kept rules of the policy's (transitive) priority relation. Evaluating
+        it on a case of its own facts gives what the whole policy gives on any case
+        agreeing with that one."""
         targets = {(kind, self.policy.rules[name].conclusion.target) for kind0, name in nodes
                    if kind0 == "rule" for kind in ("decision", "action", "term")}
         keep = sorted({*self._always, *(self._position[n] for n in (*nodes, *targets)
                                         if n in self._position)})
-        return PolicySet((Document("slice", items=tuple(self._items[i] for i in keep)),))
+        rules = sorted(name for kind, name in nodes if kind == "rule")
+        kept = set(rules)
+        priorities = [Priority(h, lo) for lo in rules for h in self._above.get(lo, ()) if h in kept]
+        return PolicySet((Document("slice", items=(*(self._items[i] for i in keep), *priorities)),))
 
 
 def _node(d) -> Node | None:
