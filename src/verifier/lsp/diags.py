@@ -49,7 +49,7 @@ def primary_name(d) -> str | None:
 def to_lsp(d, positions: Positions, lang: str, uri_of) -> t.Diagnostic:
     """One checker diagnostic; ``uri_of(path)`` gives the URI of a related location."""
     span = narrow(d.span, positions, primary_name(d))
-    text = message(d, lang) + (f"\n{d.hint}" if d.hint else "")
+    text = message(d, lang) + (f"\n{d.hint_in(lang)}" if d.hint else "")
     related = [t.DiagnosticRelatedInformation(t.Location(uri_of(s.file), _range_in(s, positions, uri_of)),
                                               "related / 相关位置")
                for s in d.related if s.line > 0 and not s.file.startswith("<")]

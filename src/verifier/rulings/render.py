@@ -231,7 +231,7 @@ def _after_table(ruling: Ruling, lang: str, hidden: int) -> list[str]:
     out = ["  " + L["more"].format(n=hidden)] if hidden else []
     if ruling.diagnostics:
         out += ["", f"{L['warnings']}:"]
-        out += [f"  ⚠ [{d.code}] {d.message(lang)}" + (f" — {d.hint}" if d.hint else "") for d in ruling.diagnostics]
+        out += [f"  ⚠ [{d.code}] {d.message(lang)}" + (f" — {d.hint_in(lang)}" if d.hint else "") for d in ruling.diagnostics]
     return out
 
 
@@ -379,7 +379,7 @@ def ruling_lines(ruling: Ruling, policy, lang: str = "zh", explain_all: bool = F
         out.append(L["open_readings"].format(n=open_n))
     if not ruling.admissible:
         out.append(f"{L['inadmissible']}:")
-        out += [f"  [{d.code}] {d.message(lang)}" + (f" — {d.hint}" if d.hint else "") for d in ruling.diagnostics]
+        out += [f"  [{d.code}] {d.message(lang)}" + (f" — {d.hint_in(lang)}" if d.hint else "") for d in ruling.diagnostics]
         return out
     if ruling.excluded:
         every = list(ruling.readings) + [r for r, _ in ruling.excluded]
