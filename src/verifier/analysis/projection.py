@@ -72,6 +72,7 @@ class Projector:
             self.assumption_groups.append((
                 group, frozenset().union(*(self.cones.expr(a.expr) & interps for a in mine)),
                 [compile_expr(self.policy, a.expr) for a in mine]))
+        self.defaults = {n: self.enc.default_value(n) for n in self.policy.facts}
         self._component_least: dict[tuple, Optional[dict]] = {}
         self._least: dict[Combo, dict] = {}
         self._least_id: dict[Combo, int] = {}    # readings with equal least cases share an id
@@ -140,6 +141,16 @@ class Projector:
         self.s.reading = saved
         return least
 
+    def case_from_model(self, model) -> tuple[dict, dict]:
+        """(case, readings) of a model of the current solver, complete: a slice's solver
+        (queries.Analyser.sliced) leaves out facts its questions do not read, and z3's
+        model completion would give those their default (all bits false)."""
+        enc = self.s.enc
+        case, readings = enc.case_from_model(model)
+        if enc is not self.enc:
+            case = {**self.defaults, **case}
+        return case, readings
+
     def interps(self, names) -> list[str]:
         return [n for n in names if n in self.policy.interpretations]
 
@@ -182,7 +193,7 @@ class Projector:
                     break
                 if r.proven:
                     break
-                case, reading = self.enc.case_from_model(r.model)
+                case, reading = self.case_from_model(r.model)
                 combo = self.restrict(tuple(sorted(reading.items())), keep)
                 if proj.first is None:
                     proj.first = (condition, (case, reading), combo, relevant)

@@ -169,7 +169,7 @@ class Analyser(Projector):
         r = self.s.exists(condition)
         if not r.refuted:
             raise WitnessError(f"no case for a finding under {combo}: {r.status} {r.reason}")
-        return condition, self.enc.case_from_model(r.model), combo, relevant
+        return condition, self.case_from_model(r.model), combo, relevant
 
     def stable_first(self, proj: Projection, names, holds: Holds, seeds: Seeds = ()) -> tuple:
         """The witness seed under the least reading found (not the solver's first), so

@@ -43,6 +43,7 @@ class Slicer:
         for h, lo in sorted(policy.prevails):
             self._above.setdefault(lo, []).append(h)
         self._nodes: dict[frozenset, frozenset] = {}
+        self._closures: dict[Node, frozenset] = {}
 
     # ------------------------------------------------------------ roots
     def expr(self, e) -> list[Node]:
@@ -108,7 +109,13 @@ class Slicer:
         key = frozenset(roots)
         got = self._nodes.get(key)
         if got is None:
-            got = self._nodes[key] = self._close(key) | self.base
+            got = self._nodes[key] = self.base.union(*map(self._closure, key))
+        return got
+
+    def _closure(self, node: Node) -> frozenset:
+        got = self._closures.get(node)
+        if got is None:
+            got = self._closures[node] = self._close([node])
         return got
 
     def constraint_names(self, nodes: frozenset) -> frozenset:

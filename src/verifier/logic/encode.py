@@ -273,19 +273,19 @@ class Encoding:
 
 class EncodingView:
     """An Encoding seen through a sub-policy of its policy (declarations closed under
-    what they read): ``policy`` is the sub-policy and ``case_from_model`` returns its
-    facts only; every variable, constraint and helper is the full encoding's (the same
+    what they read): ``policy`` is the sub-policy and ``case_from_model`` reads back its
+    facts only (and every interpretation); every variable, constraint and helper is the full encoding's (the same
     z3 terms), so a solver over a slice of the constraints can use it."""
 
     def __init__(self, enc: Encoding, policy: PolicySet):
         self.full, self.policy = enc, policy
+        self._pack = None                      # its own packed term: the sub-policy's facts
 
     def __getattr__(self, name):
         return getattr(self.full, name)
 
-    def case_from_model(self, model) -> tuple[dict, dict]:
-        case, readings = self.full.case_from_model(model)
-        return {n: case[n] for n in self.policy.facts}, readings
+    case_from_model = Encoding.case_from_model
+    _packed = Encoding._packed
 
 
 def compile_policy(policy: PolicySet) -> Encoding:
