@@ -121,6 +121,8 @@ def test_unknown_facts_and_readings(client):
     # a term or a decision given as a fact: the loader's hint says so
     body = _problem(client.post("/api/verdict", json={"facts": {"容错决定": "予以容错"}}), 422, "case", ["C501"])
     assert "decision" in body["diagnostics"][0]["hint"]
+    hint_zh = body["diagnostics"][0]["hint_zh"]     # the page shows the hint in one language
+    assert hint_zh and "decision" not in hint_zh and any("\u4e00" <= ch <= "\u9fff" for ch in hint_zh)
 
 
 def test_thousands_of_unknown_names(client):

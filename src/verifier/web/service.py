@@ -46,8 +46,9 @@ class Problem(Exception):
 
 def diagnostics_json(diagnostics) -> list[dict]:
     """``as_json`` of each, with ``subject``: the fact or reading it names, if any (the page
-    marks it in the form)."""
-    return [{**as_json(d), "subject": dict(d.args).get("name") or dict(d.args).get("fact")}
+    marks it in the form), and ``hint_zh``: the hint in Chinese (the page shows one language)."""
+    return [{**as_json(d), "hint_zh": d.hint_in("zh") if d.hint else None,
+             "subject": dict(d.args).get("name") or dict(d.args).get("fact")}
             for d in sorted(diagnostics, key=lambda d: d.sort_key())]
 
 

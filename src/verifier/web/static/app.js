@@ -109,7 +109,7 @@
     const list = el("ul");
     for (const d of diags) {
       list.append(el("li", {}, el("code", { text: d.code }), " ",
-        lang === "zh" ? d.message_zh : d.message, d.hint ? " — " + d.hint : ""));
+        lang === "zh" ? d.message_zh : d.message, d.hint ? " — " + (lang === "zh" && d.hint_zh ? d.hint_zh : d.hint) : ""));
     }
     if (diags.length) box.append(list);
   }
@@ -129,7 +129,7 @@
       box.append(el("p", { class: "error", text: ui.inadmissible }));
       const list = el("ul");
       for (const d of v.diagnostics || []) list.append(el("li", {}, el("code", { text: d.code }), " ",
-        lang === "zh" ? d.message_zh : d.message, d.hint ? " — " + d.hint : ""));
+        lang === "zh" ? d.message_zh : d.message, d.hint ? " — " + (lang === "zh" && d.hint_zh ? d.hint_zh : d.hint) : ""));
       box.append(list);
       return;
     }
@@ -176,7 +176,7 @@
     if ((x.warnings || []).length) {
       const list = el("ul", { class: "warnings" });
       for (const d of x.warnings) list.append(el("li", {}, "⚠ ", el("code", { text: d.code }), " ",
-        lang === "zh" ? d.message_zh : d.message, d.hint ? " — " + d.hint : ""));
+        lang === "zh" ? d.message_zh : d.message, d.hint ? " — " + (lang === "zh" && d.hint_zh ? d.hint_zh : d.hint) : ""));
       box.append(el("h3", { text: ui.warnings }), list);
     }
   }
