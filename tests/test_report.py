@@ -204,7 +204,27 @@ def test_decisive_readings(loaded):
     assert ri.decisive_readings(ri.findings[0]) == (("甲", True),)
     out = render_text(result, loaded)
     assert "甲 = true  (reading)" in out and "1 interpretations: any reading)" in out
-    assert "readings: only when 乙 = true, 甲 = true ; or 乙 = false, 甲 = true" in out
+    assert "readings: only when 甲 = true\n" in out      # the two partial readings, merged
     doc = json.loads(render_json(result, loaded))
     assert doc["findings"][0]["readings"] == {"always": False, "count": 2, "when": {"甲": True},
                                               "list": [{"甲": True, "乙": True}, {"甲": True, "乙": False}]}
+
+
+def test_readings_text_writes_the_same_readings_as_few_cubes():
+    """``_fewest_cubes``: the partial readings shown cover exactly the readings the finding's
+    own partial readings cover (random sets over up to 4 interpretations), never more."""
+    import random
+    from itertools import product
+
+    from verifier.report.base import _fewest_cubes
+
+    rng = random.Random(3)
+    for _ in range(200):
+        names = [f"i{k}" for k in range(rng.randint(1, 4))]
+        partials = list({tuple(sorted((n, rng.random() < 0.5) for n in names if rng.random() < 0.7))
+                         for _ in range(rng.randint(1, 5))})
+        shown = _fewest_cubes(partials)
+        assert len(shown) <= len(partials)
+        for values in product((False, True), repeat=len(names)):
+            full = set(zip(names, values))
+            assert any(set(p) <= full for p in partials) == any(set(c) <= full for c in shown)

@@ -282,10 +282,29 @@ class ReportInput:
             if zh:
                 return "所有读法" + (f"(固定 {fixed})" if fixed else "")
             return "all readings" + (f" (with {fixed})" if fixed else "")
-        shown = [reading_text(sorted(set(r) - set(self._fixed.items()))) for r in self._partials(f)]
+        shown = [reading_text(r) for r in _fewest_cubes(
+            [tuple(sorted(set(r) - set(self._fixed.items()))) for r in self._partials(f)])]
         if zh:
             return "仅当 " + ";或 ".join(shown[:4]) + (";…" if len(shown) > 4 else "")
         return "only when " + " ; or ".join(shown[:4]) + (" ; …" if len(shown) > 4 else "")
+
+
+def _fewest_cubes(partials: list[tuple]) -> list[tuple]:
+    """The same readings as ``partials`` (each a partial reading under which a finding
+    holds) written as few partial readings as possible: "A = false, B = false; or A =
+    false, B = true; or A = true, B = false" becomes "A = false; or B = false"
+    (``rulings.readings.cover`` over the interpretations they name; up to 10 of them)."""
+    from itertools import product
+
+    from ..rulings.readings import cover
+
+    names = sorted({n for r in partials for n, _ in r})
+    if len(names) > 10 or len(partials) < 2:
+        return list(partials)
+    every = [tuple(zip(names, values)) for values in product((False, True), repeat=len(names))]
+    holds = [r for r in every if any(set(p) <= set(r) for p in partials)]
+    found = cover(holds, [r for r in every if r not in holds])
+    return found if len(found) < len(partials) else list(partials)
 
 
 def _as_findings(result) -> tuple[tuple[Finding, ...], Optional[tuple]]:
