@@ -107,12 +107,14 @@ def components(policy: PolicySet) -> list[list[tuple]]:
 def batches(policy: PolicySet, limit: Optional[int] = None) -> list[PolicySet]:
     """``policy`` cut into sub-policies of whole components, consecutive components packed
     together up to ``limit`` declarations (a larger component is a batch of its own);
-    ``[policy]`` itself when that leaves one batch. Every sub-policy keeps the documents'
+    ``[policy]`` itself when that leaves one batch or one component holds 90% of the
+    declarations (cutting off the rest would save nothing). Every sub-policy keeps the documents'
     headers and clauses, and its declarations in their original order."""
     limit = BATCH_DECLARATIONS if limit is None else limit
     comps = components(policy)
-    if len(comps) < 2 or sum(map(len, comps)) <= limit:
-        return [policy]
+    total = sum(map(len, comps))
+    if len(comps) < 2 or total <= limit or max(map(len, comps)) * 10 >= total * 9:
+        return [policy]            # small, or one component is nearly all of it
     groups: list[set] = []
     size = limit
     for comp in comps:

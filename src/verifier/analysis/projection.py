@@ -136,7 +136,9 @@ class Projector:
         r = self.s.consistent()
         if not r.refuted:
             raise WitnessError(f"no admissible case under {key}")
-        least = minimise(self.s, TRUE, self.enc.case_from_model(r.model),
+        # over the current solver's facts (a slice's: the facts of every assumption, the
+        # only ones least_admissible reads from it)
+        least = minimise(self.s, TRUE, self.s.enc.case_from_model(r.model),
                          holds=lambda ev: True)[0]
         self.s.reading = saved
         return least

@@ -66,7 +66,8 @@ class Analyser(Projector):
                 view = self._views[nodes] = EncodingView(self.enc, sl.sub_policy(nodes))
             s = LazySolver(lambda: EngineSolver(view, timeout_ms=full.timeout_ms,
                                                 minimize_cores=full.minimize_cores,
-                                                keep=sl.constraint_names(nodes)), view)
+                                                keep=sl.constraint_names(nodes)), view,
+                           full.timeout_ms, full.minimize_cores)
         self._slices[nodes] = s                    # most recently used last
         while len(self._slices) > SLICE_SOLVERS:
             del self._slices[next(iter(self._slices))]
@@ -188,18 +189,20 @@ class Analyser(Projector):
     # ------------------------------------------------------------ A400
     def consistency(self) -> None:
         """Per reading of the assumptions' interpretations: unsat iff there is no
-        admissible case (A400, core = the assumptions involved)."""
-        proj = self.project(TRUE, lambda ev: True, ())
-        if proj.unknown is not None:
-            self.unknown("consistency of the assumptions", proj.unknown)
-            self.consistent = set()
-            return
-        self.consistent = set(proj.found)
-        ids: dict[tuple, int] = {}
-        for combo in sorted(self.consistent):
-            key = self.restrict(combo, self.assumed)
-            least = self.least_admissible(key)
-            self._least_id[key] = ids.setdefault(tuple(sorted(least.items())), len(ids))
+        admissible case (A400, core = the assumptions involved; asked of the whole
+        policy's solver, so that the core does not depend on slicing)."""
+        with self.sliced():
+            proj = self.project(TRUE, lambda ev: True, ())
+            if proj.unknown is not None:
+                self.unknown("consistency of the assumptions", proj.unknown)
+                self.consistent = set()
+                return
+            self.consistent = set(proj.found)
+            ids: dict[tuple, int] = {}
+            for combo in sorted(self.consistent):
+                key = self.restrict(combo, self.assumed)
+                least = self.least_admissible(key)
+                self._least_id[key] = ids.setdefault(tuple(sorted(least.items())), len(ids))
         names = {a.name for a in self.policy.assumptions}
         for combo in proj.missing:
             self.s.reading = dict(combo)

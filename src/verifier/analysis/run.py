@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..logic import DEFAULT_TIMEOUT_MS, EngineSolver, compile_policy
+from ..logic.solve import LazySolver
 from ..model.policy import PolicySet
 from .background import Background
 from .components import batches
 from .findings import Finding, Reading
+from . import queries
 from .queries import Analyser
 from .sensitivity import Sensitivity
 from .vacuity import inert_facts, vacuity_findings
@@ -151,7 +153,12 @@ def _analyser(policy: PolicySet, chosen: dict, timeout_ms: int, parallel: bool =
     sensitivity = None
     if parallel and set(policy.interpretations) - set(chosen):
         sensitivity = Background(lambda: sensitivity_findings(policy, chosen, timeout_ms))
-    solver = EngineSolver(compile_policy(policy), timeout_ms=timeout_ms, minimize_cores=True)
+    enc = compile_policy(policy)
+
+    def make() -> EngineSolver:
+        return EngineSolver(enc, timeout_ms=timeout_ms, minimize_cores=True)
+    # a large policy's questions are asked of slices: its own solver may never be needed
+    solver = LazySolver(make, enc, timeout_ms, True) if len(policy.rules) > queries.SLICE_RULES else make()
     analyser = Analyser(solver, chosen)
     analyser.run()
     if analyser.consistent:

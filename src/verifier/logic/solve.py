@@ -266,8 +266,10 @@ class LazySolver:
     equation is recorded with the scope), then replayed onto the solver in order when it
     is built. ``reading`` and ``checks`` live here until then."""
 
-    def __init__(self, make: Callable[[], EngineSolver], enc: Encoding):
+    def __init__(self, make: Callable[[], EngineSolver], enc: Encoding,
+                 timeout_ms: int = DEFAULT_TIMEOUT_MS, minimize_cores: bool = False):
         self._make, self._solver, self.enc = make, None, enc
+        self.timeout_ms, self.minimize_cores = timeout_ms, minimize_cores   # as make's
         self._reading: dict = {}
         self._checks = 0
         self._scopes: list[tuple] = []         # open scopes: (formula, constraints added)
@@ -303,6 +305,13 @@ class LazySolver:
     @property
     def checks(self) -> int:
         return self._solver.checks if self._solver is not None else self._checks
+
+    @checks.setter
+    def checks(self, value: int) -> None:
+        if self._solver is not None:
+            self._solver.checks = value
+        else:
+            self._checks = value
 
     @contextmanager
     def scope(self, formula: z3.BoolRef):
