@@ -23,7 +23,7 @@ from ..model.policy import PolicySet
 from .cones import Cones
 from .findings import Finding
 from .substitute import fix_interpretation
-from .witness import WitnessError, minimise
+from .witness import WitnessError, minimise, neutral_value
 
 
 def atom_cone(cones: Cones, a: Atom) -> frozenset:
@@ -131,7 +131,7 @@ class Sensitivity:
         with s.scope(cond):
             case, readings = self._least_readings(s, case, readings, holds)
         s.reading = dict(readings)
-        case, readings = minimise(s, cond, (case, readings), holds=holds)
+        case, readings = self._least_case(s, cond, case, readings, holds, a)
         s.reading = dict(self.chosen)
         case = {f: case[f] for f in self.policy.facts}
         readings = {i: readings.get(i, False) for i in self.policy.interpretations if i != name}
@@ -146,6 +146,20 @@ class Sensitivity:
         relevant = self._relevant(a)
         cone = tuple(n for n in case if n in relevant)
         return case, readings, tuple(values), cone
+
+    def _least_case(self, s, cond, case: dict, readings: dict, holds, a: Atom):
+        """witness.minimise of the pair's case. The facts outside the atom's relevant set
+        (its cone and what assumptions link to it) are constrained only by their own
+        assumptions: when they are admissible at their neutral values (under both
+        readings: the merged policy's assumptions), those values are least whatever the
+        rest is, so only the relevant facts are minimised — the same least case as
+        minimising every fact, for a fraction of the checks."""
+        p = s.enc.policy
+        relevant = self._relevant(a) & set(p.facts)
+        trial = {n: v if n in relevant else neutral_value(p, n) for n, v in case.items()}
+        if Evaluator(p, trial, readings, validate=False).admissible():
+            return minimise(s, cond, (trial, readings), relevant=relevant, holds=holds)
+        return minimise(s, cond, (case, readings), holds=holds)
 
     def _least_readings(self, s, case: dict, readings: dict, holds) -> tuple[dict, dict]:
         """(case, readings) with each open interpretation (name order) false if some
