@@ -64,7 +64,7 @@ def report(folder: Path, findings: bool = True, cases: bool | None = None) -> st
     diff = diff_policies(old.policy, new.policy, old_label="policy/",
                          new_label=f"amendments/{folder.name}/", findings=findings,
                          show_path=rel, rulings=True)
-    text = render_markdown(diff, "zh", f"Impact of amendment {title(folder)}")
+    text = render_markdown(diff, "zh", f"修改的影响:{title(folder)}")
     if findings if cases is None else cases:
         text += "\n" + cases_section(old.policy, new.policy)
     return text

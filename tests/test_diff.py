@@ -171,7 +171,7 @@ def test_renderings_are_deterministic_and_well_formed():
     assert outs == again
     data = json.loads(outs[1])
     assert data["exit_code"] == 1 and data["outcomes"][1]["status"] == "changed"
-    assert "排名 >= 21 并且 排名 <= 30" in outs[0] and "# Impact of this amendment" in outs[2]
+    assert "排名 >= 21 并且 排名 <= 30" in outs[0] and "# 本次修改的影响" in outs[2]
     sarif = json.loads(outs[3])
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"][0]["ruleId"] == "D600"
 

@@ -20,9 +20,9 @@ FOLDERS = build.amendments() if (ROOT / "policy").is_dir() else []
 
 
 def _without_findings(text: str) -> str:
-    head = text.split("\n## Findings\n")[0]
+    head = text.split("\n## 发现\n")[0].split("\n## Findings\n")[0]
     return "\n".join(line for line in head.splitlines()
-                     if not line.startswith("| findings introduced")).rstrip() + "\n"
+                     if not line.startswith(("| findings introduced", "| 发现:新增"))).rstrip() + "\n"
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
@@ -40,10 +40,10 @@ def test_reports_show_the_expected_flips():
     if not texts:
         pytest.skip("no amendments")
     fm = texts["01-force-majeure"]
-    assert "### `不得 予以容错`" in fm and "R-X4 [RC-X4] effective" in fm
-    assert "### `可以 予以容错`" in fm and "defeated by R-X4" in fm
+    assert "### `不得 予以容错`" in fm and "R-X4 [RC-X4] 生效" in fm
+    assert "### `可以 予以容错`" in fm and "被 R-X4 推翻" in fm
     acc = texts["02-accountable-no-reward"]
     assert "### `应当 给予物质奖励`" in acc and "### `不得 予以鼓励激励`" in acc
-    assert "## Cases admissible before, no longer admissible" in acc
+    assert "## 情形:原先可能的情形,修改后不再可能" in acc
     county = texts["03-county-ranking"]
     assert "### `考核评价结果符合`" in county and "县域排名" in county

@@ -49,16 +49,17 @@ def declaration_changes(old: PolicySet, new: PolicySet) -> tuple[DeclChange, ...
 
 
 def _detail(printer: Printer, a, b) -> str:
-    """A short before/after of the changed declaration, in the policy language."""
+    """A short before/after of the changed declaration, in the policy language (Chinese
+    keywords, as the printer's)."""
     if isinstance(a, Fact):
         return f"{printer.type(a.type)} -> {printer.type(b.type)}"
     if isinstance(a, Rule):
         parts = []
-        for label, x, y in (("if", a.condition, b.condition), ("unless", a.unless, b.unless)):
+        for label, x, y in (("如果", a.condition, b.condition), ("除非", a.unless, b.unless)):
             if x != y:
                 parts.append(f"{label}: {_show(printer, x)} -> {_show(printer, y)}")
         if a.conclusion != b.conclusion:
-            parts.append(f"then: {printer.conclusion(a.conclusion)} -> {printer.conclusion(b.conclusion)}")
+            parts.append(f"那么: {printer.conclusion(a.conclusion)} -> {printer.conclusion(b.conclusion)}")
         return "; ".join(parts)
     for attr in ("definition", "expr", "scope", "condition"):
         x, y = getattr(a, attr, None), getattr(b, attr, None)
@@ -68,4 +69,4 @@ def _detail(printer: Printer, a, b) -> str:
 
 
 def _show(printer: Printer, e) -> str:
-    return "(none)" if e is None else printer.expr(e)
+    return "(无)" if e is None else printer.expr(e)
