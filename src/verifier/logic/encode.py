@@ -18,6 +18,42 @@ from ..model.policy import PolicySet
 from .exprs import ExprCompiler
 
 
+# Term builders through the C API: the same z3 terms as z3.Bool / And / Or / Not / ==,
+# without z3py's per-argument coercion and sort checks (most of compile_policy's time).
+def _bool(name: str) -> z3.BoolRef:
+    ctx = z3.main_ctx()
+    sort = _BOOL_SORT.get(id(ctx))
+    if sort is None:
+        sort = _BOOL_SORT[id(ctx)] = (ctx, z3.BoolSort(ctx))
+    return z3.BoolRef(z3.Z3_mk_const(ctx.ref(), z3.to_symbol(name, ctx), sort[1].ast), ctx)
+
+
+_BOOL_SORT: dict[int, tuple] = {}
+
+
+def _nary(fn, args: list) -> z3.BoolRef:
+    ctx = z3.main_ctx()
+    array = (z3.Ast * len(args))(*[a.as_ast() for a in args])
+    return z3.BoolRef(fn(ctx.ref(), len(args), array), ctx)
+
+
+def _and(*args: z3.BoolRef) -> z3.BoolRef:
+    return _nary(z3.Z3_mk_and, list(args))
+
+
+def _or(args) -> z3.BoolRef:
+    """Or of a list (empty: false, as ``z3.Or([BoolVal(False)])``)."""
+    return _nary(z3.Z3_mk_or, list(args) or [z3.BoolVal(False)])
+
+
+def _not(a: z3.BoolRef) -> z3.BoolRef:
+    return z3.BoolRef(z3.Z3_mk_not(a.ctx_ref(), a.as_ast()), a.ctx)
+
+
+def _eq(a: z3.BoolRef, b: z3.BoolRef) -> z3.BoolRef:
+    return z3.BoolRef(z3.Z3_mk_eq(a.ctx_ref(), a.as_ast(), b.as_ast()), a.ctx)
+
+
 @dataclass(frozen=True)
 class Named:
     """A named constraint. ``literal`` is its tracking literal (None: always asserted);
@@ -67,28 +103,28 @@ class Encoding:
         for name, fact in p.facts.items():
             self._declare_fact(name, fact.type)
         for name in p.interpretations:
-            self.readings[name] = z3.Bool(f"reading:{name}")
+            self.readings[name] = _bool(f"reading:{name}")
         for name in p.terms:
-            self.terms[name] = z3.Bool(f"term:{name}")
+            self.terms[name] = _bool(f"term:{name}")
             self.atoms[Atom(TERM, name)] = self.terms[name]
         for rid in p.rules:
-            self.rules[rid] = RuleVars(z3.Bool(f"applicable:{rid}"), z3.Bool(f"defeated:{rid}"),
-                                       z3.Bool(f"effective:{rid}"), z3.Bool(f"rule:{rid}"))
+            self.rules[rid] = RuleVars(_bool(f"applicable:{rid}"), _bool(f"defeated:{rid}"),
+                                       _bool(f"effective:{rid}"), _bool(f"rule:{rid}"))
         for x in p.actions:
             for m in (MUST, MAY, MUST_NOT):
-                self.atoms[Atom(m, x)] = z3.Bool(f"{m}:{x}")
+                self.atoms[Atom(m, x)] = _bool(f"{m}:{x}")
         for d in p.decisions.values():
             for v in d.alternatives:
-                self.concluded[(d.name, v)] = z3.Bool(f"concluded:{d.name}={v}")
-                self.atoms[Atom(DECIDE, d.name, v)] = z3.Bool(f"value:{d.name}={v}")
+                self.concluded[(d.name, v)] = _bool(f"concluded:{d.name}={v}")
+                self.atoms[Atom(DECIDE, d.name, v)] = _bool(f"value:{d.name}={v}")
         for disc in p.discretions:
-            self.discretions[disc.id] = z3.Bool(f"discretion:{disc.id}")
+            self.discretions[disc.id] = _bool(f"discretion:{disc.id}")
 
     def _declare_fact(self, name: str, t) -> None:
         if isinstance(t, BoolType):
-            self.facts[name] = z3.Bool(f"fact:{name}")
+            self.facts[name] = _bool(f"fact:{name}")
         elif isinstance(t, EnumType):
-            bools = {lab: z3.Bool(f"fact:{name}={lab}") for lab in t.labels}
+            bools = {lab: _bool(f"fact:{name}={lab}") for lab in t.labels}
             self.labels[name] = bools
             first, rest = bools[t.labels[0]], [bools[lab] for lab in t.labels[1:]]
             # exactly one label; the first holds when no other does (so all-false = default)
@@ -107,42 +143,42 @@ class Encoding:
     def _define(self) -> None:
         p = self.policy
         for a in p.assumptions:
-            self.assumptions.append(Named(a.name, self.expr(a.expr), z3.Bool(f"assume:{a.name}")))
+            self.assumptions.append(Named(a.name, self.expr(a.expr), _bool(f"assume:{a.name}")))
         for name, t in p.terms.items():
             body = self.expr(t.definition) if t.definition is not None else self._some(Atom(TERM, name))
-            self._def(f"term:{name}", self.terms[name] == body)
+            self._def(f"term:{name}", _eq(self.terms[name], body))
         for rid, r in p.rules.items():
             self._define_rule(rid, r)
         for x in p.actions:
             ob = self._some(Atom(MUST, x))
-            self._def(f"must:{x}", self.atoms[Atom(MUST, x)] == ob)
-            self._def(f"may:{x}", self.atoms[Atom(MAY, x)] == z3.Or(self.atoms[Atom(MUST, x)],
-                                                                     self._some(Atom(MAY, x))))
-            self._def(f"must_not:{x}", self.atoms[Atom(MUST_NOT, x)] == self._some(Atom(MUST_NOT, x)))
+            self._def(f"must:{x}", _eq(self.atoms[Atom(MUST, x)], ob))
+            self._def(f"may:{x}", _eq(self.atoms[Atom(MAY, x)], _or([self.atoms[Atom(MUST, x)],
+                                                                      self._some(Atom(MAY, x))])))
+            self._def(f"must_not:{x}", _eq(self.atoms[Atom(MUST_NOT, x)], self._some(Atom(MUST_NOT, x))))
         for d in p.decisions.values():
             self._define_decision(d)
         for disc in p.discretions:
             cond = z3.BoolVal(True) if disc.condition is None else self.expr(disc.condition)
-            self._def(f"discretion:{disc.id}", self.discretions[disc.id] == cond)
+            self._def(f"discretion:{disc.id}", _eq(self.discretions[disc.id], cond))
 
     def _define_rule(self, rid: str, r) -> None:
         v = self.rules[rid]
         app = self.expr(r.condition)
         if r.unless is not None:
-            app = z3.And(app, z3.Not(self.expr(r.unless)))
-        defeat = z3.Or([self.rules[h].applicable for h in self.ix.defeaters[rid]] or [z3.BoolVal(False)])
-        self._def(f"applicable:{rid}", v.applicable == app, rid)
-        self._def(f"defeated:{rid}", v.defeated == defeat, rid)
-        self._def(f"effective:{rid}", v.effective == z3.And(v.applicable, z3.Not(v.defeated)), rid)
+            app = _and(app, _not(self.expr(r.unless)))
+        defeat = _or([self.rules[h].applicable for h in self.ix.defeaters[rid]])
+        self._def(f"applicable:{rid}", _eq(v.applicable, app), rid)
+        self._def(f"defeated:{rid}", _eq(v.defeated, defeat), rid)
+        self._def(f"effective:{rid}", _eq(v.effective, _and(v.applicable, _not(v.defeated))), rid)
 
     def _define_decision(self, d) -> None:
         for x in d.alternatives:
             self._def(f"concluded:{d.name}={x}",
-                      self.concluded[(d.name, x)] == self._some(Atom(DECIDE, d.name, x)))
+                      _eq(self.concluded[(d.name, x)], self._some(Atom(DECIDE, d.name, x))))
         for x in d.alternatives:
             higher = [self.concluded[(d.name, h)] for h in higher_alternatives(d, x)]
-            self._def(f"value:{d.name}={x}", self.atoms[Atom(DECIDE, d.name, x)] == z3.And(
-                self.concluded[(d.name, x)], z3.Not(z3.Or(higher or [z3.BoolVal(False)]))))
+            self._def(f"value:{d.name}={x}", _eq(self.atoms[Atom(DECIDE, d.name, x)], _and(
+                self.concluded[(d.name, x)], _not(_or(higher)))))
 
     def _def(self, name: str, constraint: z3.BoolRef, rule: Optional[str] = None) -> None:
         literal = self.rules[rule].track if rule else None
@@ -151,7 +187,7 @@ class Encoding:
     def _some(self, atom: Atom) -> z3.BoolRef:
         """Some effective rule concludes ``atom``."""
         rules = self.ix.concluding.get(atom, ())
-        return z3.Or([self.rules[r].effective for r in rules] or [z3.BoolVal(False)])
+        return _or([self.rules[r].effective for r in rules])
 
     # ------------------------------------------------------------ name resolution
     def bool_name(self, name: str) -> z3.BoolRef:
