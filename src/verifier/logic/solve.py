@@ -105,11 +105,15 @@ class EngineSolver:
         self.tracked: list[z3.BoolRef] = []    # literals assumed on every check
         self._names: dict[int, str] = {}       # literal ast id -> constraint name
         domain, definitions = (enc.domain, enc.definitions) if keep is None else _kept(enc, keep)
-        for c in domain:
-            self.solver.add(c.constraint)
+        ctx = self.solver.ctx.ref()
+        native = self.solver.solver
+        for c in domain:                       # Z3_solver_assert: z3py's add re-checks each
+            z3.Z3_solver_assert(ctx, native, c.constraint.as_ast())
         for c in definitions:
-            self.solver.add(z3.Implies(c.literal, c.constraint) if track_rules and c.literal is not None
-                            else c.constraint)
+            if track_rules and c.literal is not None:
+                self.solver.add(z3.Implies(c.literal, c.constraint))
+            else:
+                z3.Z3_solver_assert(ctx, native, c.constraint.as_ast())
         if track_rules:
             for rid, v in enc.rules.items():
                 self._track(v.track, f"rule:{rid}")
