@@ -106,3 +106,18 @@ def test_sliced_questions_agree_on_random_policies(p):
     assert sliced.findings == whole.findings
     assert [(f.witness, f.witness_reading) for f in sliced.findings] == \
         [(f.witness, f.witness_reading) for f in whole.findings]
+
+
+def test_background_work_gives_its_result_or_is_redone():
+    """analysis.background: a forked child's result, or the work redone in the caller
+    when the child fails (or when no child can be had, e.g. on a busy machine)."""
+    import os
+    from verifier.analysis.background import Background
+    assert Background(lambda: [1, 2, 3]).result() == [1, 2, 3]
+    parent = os.getpid()
+
+    def work():
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child")
+        return "done here"
+    assert Background(work).result() == "done here"
