@@ -18,7 +18,7 @@ from typing import Optional
 from ..evaluate import Atom, Evaluator, outcome_atoms
 from ..logic import EngineSolver, compile_policy, conj, disj, neg
 from ..logic.diff_slice import Slice
-from ..model.nodes import DECIDE, MAY, MUST, TERM
+from ..model.nodes import DECIDE, MAY, MUST, TERM, Deontic
 from ..model.policy import PolicySet
 from .cones import Cones
 from .findings import Finding
@@ -69,7 +69,7 @@ class Sensitivity:
                            span=self.policy.interpretations[name].span)
         case, readings, values, cone = first
         detail = f"{changed[0]}: {_tf(values[0])} if true, {_tf(values[1])} if false"
-        detail_zh = (f"{changed[0]}:为真时{'成立' if values[0] else '不成立'},"
+        detail_zh = (f"{_atom_zh(changed[0])}:为真时{'成立' if values[0] else '不成立'},"
                      f"为假时{'成立' if values[1] else '不成立'}")
         args = (("name", name), ("outcomes", ", ".join(map(str, changed))), ("detail", detail),
                 ("detail_zh", detail_zh))
@@ -186,3 +186,11 @@ class Sensitivity:
 
 def _tf(v: bool) -> str:
     return "holds" if v else "fails"
+
+
+def _atom_zh(atom: Atom) -> str:
+    """An outcome atom in the policy language's Chinese keywords (应当 X, 容错决定 = 予以容错)."""
+    if atom.kind in (TERM, DECIDE, "discretion", "discretion_on"):
+        return str(atom)
+    from ..printer import print_expr
+    return print_expr(Deontic(atom.kind, atom.target), "zh")
