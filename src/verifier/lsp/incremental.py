@@ -6,31 +6,24 @@ syntax error; both give the same model and spans. In an editor one keystroke cha
 one declaration, so the server takes the per-declaration path every time, and keeps each
 declaration's model (and diagnostics) for as long as its original text and the line and
 column it starts at are unchanged: those fix every span in it. A keystroke then builds
-just the declaration it touched. Where the parser no longer offers that path, this is
-plain ``parse_text``.
+just the declaration it touched (``syntax.parser.declaration_chunks`` / ``parse_chunk``).
 """
 from __future__ import annotations
 
 from ..diagnostics import diag
 from ..model import nodes as m
 from ..syntax import parse_text
-
-try:
-    from ..syntax.parser import _chunks, _parse_chunk, _strip_comments
-    from ..syntax.source import normalise
-except ImportError:                      # pragma: no cover - the parser was reorganised
-    _chunks = None
+from ..syntax.parser import declaration_chunks, parse_chunk, strip_comments
+from ..syntax.source import normalise
 
 
 def parse_editing(text: str, path: str):
     """(document or None, diagnostics, source), as ``parse_text`` returns them."""
-    if _chunks is None:
-        return parse_text(text, path)
     source = normalise(path, text)
-    if "\x00" in source.text or not _strip_comments(source.text).strip():
+    if "\x00" in source.text or not strip_comments(source.text).strip():
         return parse_text(text, path)    # its own answers for binary and empty files
     header, items, diagnostics = None, [], []
-    for start, end, first in _chunks(source.text):
+    for start, end, first in declaration_chunks(source.text):
         result = _chunk(source, start, end, first, diagnostics)
         if result is None:
             continue
@@ -52,7 +45,7 @@ _MAX_MODELS = 20_000
 
 
 def _chunk(source, start: int, end: int, first: bool, out: list):
-    """``_parse_chunk`` memoised on the chunk's original text, path and start position."""
+    """``parse_chunk`` memoised on the chunk's original text, path and start position."""
     a = source.origin[start] if start < len(source.origin) else len(source.original)
     b = source.origin[end - 1] + 1 if end > start else a
     span = source.span(start, start + 1)
@@ -60,7 +53,7 @@ def _chunk(source, start: int, end: int, first: bool, out: list):
     hit = _MODELS.get(key)
     if hit is None:
         found: list = []
-        result = _parse_chunk(source, start, end, first, found)
+        result = parse_chunk(source, start, end, first, found)
         if len(_MODELS) >= _MAX_MODELS:
             _MODELS.clear()
         hit = _MODELS[key] = (result, tuple(found))

@@ -78,19 +78,19 @@ def _parse_text(text: str, path: str) -> tuple[m.Document | None, list[Diagnosti
         i = source.text.index("\x00")
         return None, [diag("V110", source.span(i, i + 1), char="NUL",
                            hint="this looks like a binary file, not a policy")], source
-    if not source.text.strip() or not _strip_comments(source.text).strip():
+    if not source.text.strip() or not strip_comments(source.text).strip():
         return None, [diag("V103", m.Span(path, 1, 1),
                            hint="start the file with a header: 文档 ID / document ID")], source
     whole = _parse_whole(source)
     if whole is not None:
         return whole[0], whole[1], source
     header, items, diagnostics = None, [], []
-    for start, end, first in _chunks(source.text):
+    for start, end, first in declaration_chunks(source.text):
         if sum(d.is_error for d in diagnostics) >= MAX_ERRORS:
             diagnostics.append(diag("V118", source.span(start, start + 1), count=MAX_ERRORS,
                                     hint="fix these first; the rest of the file was not parsed"))
             break
-        result = _parse_chunk(source, start, end, first, diagnostics)
+        result = parse_chunk(source, start, end, first, diagnostics)
         if result is None:
             continue
         if first and result[0] is not None:
@@ -130,14 +130,14 @@ def _parse_whole(source: Source):
     return doc, list(builder.diagnostics)
 
 
-def _strip_comments(text: str) -> str:
+def strip_comments(text: str) -> str:
     return re.sub(r"#[^\n]*", "", text)
 
 
-def _chunks(text: str):
+def declaration_chunks(text: str):
     """(start, end, is_first) offsets of the header chunk and of each declaration chunk."""
     starts = [mt.start() for mt in _chunk_start().finditer(text)]
-    if starts and not _strip_comments(text[:starts[0]]).strip():
+    if starts and not strip_comments(text[:starts[0]]).strip():
         starts[0] = 0                      # leading comments belong to the first chunk
     if not starts or starts[0] != 0:
         starts = [0] + starts
@@ -146,7 +146,7 @@ def _chunks(text: str):
         yield bounds[i], bounds[i + 1], i == 0
 
 
-def _parse_chunk(source: Source, start: int, end: int, first: bool, out: list):
+def parse_chunk(source: Source, start: int, end: int, first: bool, out: list):
     """Parse text[start:end]; on error append one diagnostic and return None."""
     chunk = source.text[start:end]
     try:
