@@ -157,3 +157,35 @@ def test_ask_and_case_reject_an_unknown_outcome():
         assert run.returncode == 2 and "names no outcome" in run.stderr and "Traceback" not in run.stderr
         run = _cli(*args)                                   # the default language: Chinese
         assert run.returncode == 2 and "不是任何结论" in run.stderr and "names no" not in run.stderr
+
+
+@SETTINGS
+@given(st.integers(0, 2**32 - 1))
+def test_an_interpretation_not_live_for_an_atom_never_changes_it(seed):
+    """``rulings.live``: if interpretation n is not live for atom g given what the case
+    decides, no two admissible completions of the case that differ only in n's reading
+    differ on g (brute force over every completion)."""
+    from verifier.evaluate import Atom
+    from verifier.rulings.live import Live
+
+    rng = random.Random(seed)
+    policy = random_policy(rng, max_bool=4, max_rules=7)
+    table = brute_table(policy)
+    engine = RulingEngine(policy, certify=False)
+    for _ in range(4):
+        case = random_partial(policy, rng)
+        known = dict(case.facts)
+        given_ = dict(case.readings)
+        live = Live(policy, engine.query.known_in_case(case.facts, case.readings))
+        completions = {(tuple(sorted(full.items())), tuple(sorted(rd.items()))): result
+                       for full, rd, result in table
+                       if result.admissible and all(full[n] == v for n, v in known.items())
+                       and all(rd[n] == v for n, v in given_.items())}
+        for g in engine.query.outcomes:
+            atom = Atom(*g)
+            for n in sorted(set(policy.interpretations) - set(given_) - live.of(g)):
+                for (full, rd), result in completions.items():
+                    flipped = tuple(sorted({**dict(rd), n: not dict(rd)[n]}.items()))
+                    other = completions.get((full, flipped))
+                    if other is not None and atom in result.atoms:
+                        assert result.atoms[atom] == other.atoms[atom], (g, n, full, rd)

@@ -255,6 +255,7 @@ class RulingsQuery:
         self._irrelevant: dict[tuple, list[frozenset]] = {}   # learnt: reading irrelevant given these
         self._others: dict[str, list] = {}
         self._copy_lanes = None
+        self._wanted: dict[frozenset, list] = {}
 
     IMPLICANT_LIMIT = 200      # learnt implicants kept per outcome and value
 
@@ -372,6 +373,23 @@ class RulingsQuery:
                      if kind == Z3.Z3_OP_AND else [] if kind == Z3.Z3_OP_TRUE else [ante.value])
             out.append((arg(ctx, imp, 1).value, parts))
         return out
+
+    @staticmethod
+    def _check_core(solver, literals: list) -> set | None:
+        """None when the assumptions are satisfiable; else the pointers of an unsat core's
+        literals (raw API, as ``_consequences``); unknown raises."""
+        ctx = solver.ctx.ref()
+        array = (z3.Ast * len(literals))()
+        for i, lit in enumerate(literals):
+            array[i] = lit.as_ast()
+        status = Z3.Z3_solver_check_assumptions(ctx, solver.solver, len(literals), array)
+        if status == Z3.Z3_L_TRUE:
+            return None
+        if status != Z3.Z3_L_FALSE:
+            raise RuntimeError(f"solver answered unknown: {solver.reason_unknown()}")
+        core = z3.AstVector(Z3.Z3_solver_get_unsat_core(ctx, solver.solver), solver.ctx)
+        get = _raw(Z3.Z3_ast_vector_get)
+        return {get(ctx, core.vector, i).value for i in range(Z3.Z3_ast_vector_size(ctx, core.vector))}
 
     # ------------------------------------------------------------ literals
     def fact_literal(self, name: str, value, copy: _Copy | None = None):
@@ -515,6 +533,17 @@ class RulingsQuery:
                 out.append(self._settle(facts, readings, wanted, sure, refuted, head, valid))
         return out
 
+    def _pending_of(self, wanted: frozenset | None) -> list:
+        """The entries of ``_pending`` (outcomes not constant) among ``wanted``, in order."""
+        if wanted is None:
+            return self._pending
+        found = self._wanted.get(wanted)
+        if found is None:
+            if len(self._wanted) > 4096:
+                self._wanted.clear()
+            found = self._wanted[wanted] = [entry for entry in self._pending if entry[0] in wanted]
+        return found
+
     def _settle(self, facts, readings, wanted, sure, refuted, head: int, valid: int) -> dict | None:
         """``decide`` from a lane evaluation: lane ``head`` is the case, ``valid`` its
         admissible complete lanes; learnt implicants, then the solver for what is left."""
@@ -522,9 +551,7 @@ class RulingsQuery:
         out = dict(self._constant)
         pending, needed = [], set()
         literals, witnessed = None, 0
-        for key, position, pointer, cone in self._pending:
-            if wanted is not None and key not in wanted:
-                continue
+        for key, position, pointer, cone in self._pending_of(wanted):
             t = sure[position]
             if t & head:
                 out[key] = True
@@ -800,47 +827,61 @@ class RulingsQuery:
                     found[name] = changed
         return found
 
+    def known_in_case(self, facts, readings):
+        """``known(key)``: whether an evaluation key (``PartialEvaluator.keys``) has one value
+        in every admissible completion of the case under every reading of its open
+        interpretations — lane 0 of the case's lanes (its Kleene evaluation with the values
+        the assumption components force), as ``decide`` reads it."""
+        lanes = self.lanes.build(dict(facts), dict(readings))
+        sure, refuted = self.lane_evaluator.run(lanes[0], lanes[1], self.lanes.mask, full=True)
+        position = self._position
+
+        def known(key) -> bool:
+            i = position.get(key)
+            return i is not None and bool((sure[i] | refuted[i]) & 1)
+        return known
+
     def reading_changes(self, facts, readings, name: str, goals: list[tuple]) -> set[tuple]:
         """The atoms among ``goals`` that interpretation ``name`` can change.
 
         An atom is left out iff no two admissible completions of the case that agree on
-        every fact and every other interpretation, and differ on ``name``, differ on it
-        (z3: its difference literal fixed to false by the case, a ``consequences`` call on
-        two copies of the policy) — then, when no assumption reads ``name`` (admissibility
-        does not depend on it), no verdict on those atoms depends on its reading. The case
-        literals each such answer rests on are learnt: a later case containing them gets
-        the same answer without the solver.
+        every fact and every other interpretation, and differ on ``name``, differ on it —
+        then, when no assumption reads ``name`` (admissibility does not depend on it), no
+        verdict on that atom depends on its reading. z3, on two copies of the policy: is
+        there such a pair differing on one of the atoms still in doubt? Sat: the atoms the
+        pair differs on can be changed (a witness), ask again about the rest; unsat: none
+        of the rest can (usually the only question). The case literals an unsat answer
+        rests on (its core) are learnt per atom: a later case containing them gets the same
+        answer without the solver.
         """
         solver, a, b, select, differs = self._pair_solver()
         items = list(facts) + list(readings)
         present = set(items)
-        unresolved = [g for g in goals
-                      if not any(core <= present for core in self._irrelevant.get((name, g), ()))]
-        if not unresolved:
+        todo = [g for g in goals if not any(core <= present for core in self._irrelevant.get((name, g), ()))]
+        if not todo:
             return set()
-        for g in unresolved:
-            if g not in differs:            # (literal, its negation): kept alive, pointers stable
-                lit = z3.Bool(f"differs:{'/'.join(map(str, g))}")
-                solver.add(lit == (a.atoms[g] != b.atoms[g]))
-                differs[g] = (lit, z3.Not(lit))
         lits = [self.fact_literal(n, v, a) for n, v in facts] + [self.reading_literal(n, v, a) for n, v in readings]
         others = self._others.get(name)
         if others is None:                  # every fact and every other interpretation the same
             others = self._others[name] = [select[n] for n in sorted(select) if n != name] + [
                 a.interps[name], z3.Not(b.interps[name])]
-        found = self._consequences(solver, lits + others, [differs[g][0].as_ast() for g in unresolved],
-                                   antecedents=True)
-        if found is None:                   # no such pair of completions at all
-            return set()
-        item_of = {lit.as_ast().value: item for lit, item in zip(lits, items)}
-        negative = {differs[g][1].as_ast().value: g for g in unresolved}
-        fixed_false = set()
-        for literal, depends in found:
-            g = negative.get(literal)
-            if g is None:
-                continue
-            fixed_false.add(g)
-            learnt = self._irrelevant.setdefault((name, g), [])
-            learnt.insert(0, frozenset(item_of[d] for d in depends if d in item_of))
-            del learnt[self.IMPLICANT_LIMIT:]
-        return set(unresolved) - fixed_false
+        changed: set[tuple] = set()
+        while todo:
+            key = frozenset(todo)
+            if key not in differs:          # one literal per set of atoms: "the pair differs on one"
+                differs[key] = z3.Bool(f"differs:{len(differs)}")
+                solver.add(z3.Implies(differs[key], z3.Or([a.atoms[g] != b.atoms[g] for g in sorted(todo)])))
+            core = self._check_core(solver, lits + others + [differs[key]])
+            if core is not None:
+                learnt = frozenset(i for i, lit in zip(items, lits) if lit.as_ast().value in core)
+                for g in todo:
+                    found = self._irrelevant.setdefault((name, g), [])
+                    if learnt not in found:
+                        found.insert(0, learnt)
+                        del found[self.IMPLICANT_LIMIT:]
+                break
+            model = solver.model()
+            now = {g for g in todo if z3.is_true(model.eval(a.atoms[g] != b.atoms[g], model_completion=True))}
+            changed |= now
+            todo = [g for g in todo if g not in now]
+        return changed

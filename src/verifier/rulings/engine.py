@@ -18,6 +18,7 @@ from ..model import DECIDE, MAY, MUST, MUST_NOT, TERM, Deontic, Is, Ref, Span, w
 from .deps import Cone
 from .explain import sort_premises
 from .investigate import Investigator
+from .live import Live
 from .readings import depends
 from .model import (DISCRETION, OPEN, PROVEN, REFUTED, OutcomeRuling, Proof, Ruling, Verdict,
                     outcome_sort_key, outcome_text)
@@ -40,11 +41,14 @@ class RulingEngine:
         self.investigator = Investigator(self)
         self.outcomes = sorted((o for o in self.query.outcomes if o[0] not in INTERNAL), key=outcome_sort_key)
         self._combos: dict[tuple, list] = {}
-        self._may_pairs = [(o, (MUST, o[1], None)) for o in self.outcomes if o[0] == MAY]
-        self._discretion_groups = [
-            (("discretion_on", d, None), [(DECIDE, d, x) for x in dec.alternatives])
-            for d, dec in sorted(policy.decisions.items())
-            if ("discretion_on", d, None) in self.query.outcomes]
+        self._must_of = {o: (MUST, o[1], None) for o in self.outcomes if o[0] == MAY}
+        self._group_of = {}             # decision alternative -> (its 裁量 atom, every alternative)
+        for d, dec in sorted(policy.decisions.items()):
+            if ("discretion_on", d, None) in self.query.outcomes:
+                alternatives = [(DECIDE, d, x) for x in dec.alternatives]
+                for a in alternatives:
+                    self._group_of[a] = (("discretion_on", d, None), alternatives)
+        self._may_discretion = [o for o in self.outcomes if o in self._must_of or o in self._group_of]
         interps = set(policy.interpretations)
         reach: set = set()
         for a in policy.assumptions:       # interpretations an assumption reaches, via terms too
@@ -153,14 +157,22 @@ class RulingEngine:
     def _table(self, fixed: dict) -> dict[tuple, str]:
         """Statuses from the fixed outcomes (DISCRETION per docs/semantics.md)."""
         table = dict(zip(self.outcomes, map(_WORD.__getitem__, map(fixed.get, self.outcomes))))
-        for o, must in self._may_pairs:
-            if fixed.get(o) is True and fixed.get(must) is False:
-                table[o] = DISCRETION
-        for on, alternatives in self._discretion_groups:
-            if fixed.get(on) is True and all(fixed.get(a) is False for a in alternatives):
-                for a in alternatives:
-                    table[a] = DISCRETION
+        for o in self._may_discretion:
+            table[o] = self._status_of(fixed, o)
         return table
+
+    def _status_of(self, fixed: dict, o: tuple) -> str:
+        """The status of ``o`` from the fixed outcomes: PROVEN / REFUTED / OPEN, or
+        DISCRETION — 可以 X proven with 应当 X refuted, or a decision's alternatives all
+        refuted where a 裁量 on it is proven (docs/semantics.md)."""
+        value = fixed.get(o)
+        must = self._must_of.get(o)
+        if must is not None and value is True and fixed.get(must) is False:
+            return DISCRETION
+        group = self._group_of.get(o)
+        if group is not None and fixed.get(group[0]) is True and all(fixed.get(a) is False for a in group[1]):
+            return DISCRETION
+        return _WORD[value]
 
     # ------------------------------------------------------------ full ruling
     def rule(self, case: Case, explain: bool = True, only=None, explain_all: bool = False,
@@ -179,7 +191,6 @@ class RulingEngine:
         given = case.readings
         open_names = set(self.policy.interpretations) - set(dict(given))
         calls: dict[tuple, dict | None] = {}
-        tables: dict[tuple, dict] = {}
 
         def decided(reading, wanted=None):
             key = (reading, wanted)
@@ -191,16 +202,15 @@ class RulingEngine:
             todo = [k for k in dict.fromkeys(requests) if k not in calls]
             calls.update(zip(todo, self.query.decide_many([(case.facts, r, w) for r, w in todo])))
 
-        def table_of(reading, wanted=None):
-            key = (reading, wanted)
-            if key not in tables:
-                tables[key] = self._table(decided(reading, wanted))
-            return tables[key]
+        over: dict[frozenset, list] = {}
 
         def readings_over(names):
-            names = sorted(set(names) & open_names)
-            return [tuple(sorted({**dict(given), **dict(zip(names, vs))}.items()))
-                    for vs in product((True, False), repeat=len(names))]
+            key = frozenset(names) & open_names
+            if key not in over:
+                ordered = sorted(key)
+                over[key] = [tuple(sorted({**dict(given), **dict(zip(ordered, vs))}.items()))
+                             for vs in product((True, False), repeat=len(ordered))]
+            return over[key]
 
         # admissibility depends on the readings only through the assumptions' interpretations
         combos = readings_over(self._assumption_interps)
@@ -231,13 +241,18 @@ class RulingEngine:
             if names:
                 wanted_for.setdefault(names, set()).update(self.related(o))
         wanted_for = {k: frozenset(v) for k, v in wanted_for.items()}
-        prefetch([(r, wanted_for.get(names_of[o])) for o in targets for r in readings_over(names_of[o])])
+        prefetch([(r, wanted_for.get(names)) for names in dict.fromkeys(names_of.values())
+                  for r in readings_over(names)])
         outcomes = []
         for o in targets:
             names = names_of[o]
-            wanted = wanted_for.get(names)
-            table = {r: table_of(r, wanted)[o] for r in readings_over(names) if decided(r, wanted) is not None}
-            groups = depends(table, sorted(set(names) & open_names))
+            if names:
+                wanted = wanted_for.get(names)
+                table = {r: self._status_of(decided(r, wanted), o) for r in readings_over(names)
+                         if decided(r, wanted) is not None}
+                groups = depends(table, sorted(names))
+            else:                   # no open interpretation can change it: one verdict
+                groups = {given: (self._status_of(base, o), given)}
             kept = sorted({n for r in groups for n, _ in r} - set(dict(given)))
             if not explain:
                 verdicts = [Verdict(o, reading, status) for reading, (status, _) in groups.items()]
@@ -258,7 +273,8 @@ class RulingEngine:
         """For each set of atoms (those an undecided target's status reads), the open
         interpretations that can change one of them: those an assumption reads
         (admissibility may depend on them), those a pair of witness lanes shows changing
-        one (``RulingsQuery.reading_witness``), and those for which two admissible
+        one (``RulingsQuery.reading_witness``), and, of those still live for one of them
+        given what the case decides (``rulings.live``), those for which two admissible
         completions differing only in that reading disagree on one
         (``RulingsQuery.reading_changes``, one solver call per interpretation for the atoms
         of every set still in doubt). The others cannot change a verdict."""
@@ -269,8 +285,10 @@ class RulingEngine:
         seen = self.query.reading_witness(case.facts, case.readings, every, atoms)
         keep = {s: (cones[s] & set(self._assumption_interps))
                 | {n for n in cones[s] if seen.get(n, set()) & pending[s]} for s in subjects}
+        live = Live(self.policy, self.query.known_in_case(case.facts, case.readings))
         for n in every:
-            doubt = [s for s in subjects if n in cones[s] and n not in keep[s]]
+            doubt = [s for s in subjects if n in cones[s] and n not in keep[s]
+                     and any(n in live.of(g) for g in pending[s])]
             goals = sorted(set().union(*(pending[s] for s in doubt)))
             changed = self.query.reading_changes(case.facts, case.readings, n, goals) if goals else set()
             for s in doubt:
