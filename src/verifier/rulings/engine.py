@@ -158,7 +158,8 @@ class RulingEngine:
         """Statuses from the fixed outcomes (DISCRETION per docs/semantics.md)."""
         table = dict(zip(self.outcomes, map(_WORD.__getitem__, map(fixed.get, self.outcomes))))
         for o in self._may_discretion:
-            table[o] = self._status_of(fixed, o)
+            if table[o] != OPEN:            # DISCRETION needs o fixed (true for 可以 X, false for an alternative)
+                table[o] = self._status_of(fixed, o)
         return table
 
     def _status_of(self, fixed: dict, o: tuple) -> str:
