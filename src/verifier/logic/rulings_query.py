@@ -255,6 +255,7 @@ class RulingsQuery:
         self._irrelevant: dict[tuple, list[frozenset]] = {}   # learnt: reading irrelevant given these
         self._others: dict[str, list] = {}
         self._copy_lanes = None
+        self._lane0: tuple = (None, (), ())          # the last case ``decide`` evaluated, lane 0
         self._wanted: dict[frozenset, list] = {}
 
     IMPLICANT_LIMIT = 200      # learnt implicants kept per outcome and value
@@ -475,6 +476,7 @@ class RulingsQuery:
             self.counts["inadmissible"] += 1
             return None
         sure, refuted = result
+        self._lane0 = ((tuple(facts), tuple(readings)), sure, refuted)    # for ``known_in_case``
         return self._settle(facts, readings, wanted, sure, refuted, 1, sure[0] & self.lanes.witness)
 
     COPIES = 8                 # readings per lane run in ``decide_many`` (copies of the lanes)
@@ -832,8 +834,10 @@ class RulingsQuery:
         in every admissible completion of the case under every reading of its open
         interpretations — lane 0 of the case's lanes (its Kleene evaluation with the values
         the assumption components force), as ``decide`` reads it."""
-        lanes = self.lanes.build(dict(facts), dict(readings))
-        sure, refuted = self.lane_evaluator.run(lanes[0], lanes[1], self.lanes.mask, full=True)
+        key, sure, refuted = self._lane0
+        if key != (tuple(facts), tuple(readings)):     # not the case ``decide`` saw last
+            lanes = self.lanes.build(dict(facts), dict(readings))
+            sure, refuted = self.lane_evaluator.run(lanes[0], lanes[1], self.lanes.mask, full=True)
         position = self._position
 
         def known(key) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..evaluate.structure import index
 from ..model import DECIDE, MAY, MUST, MUST_NOT, TERM, Deontic, Is, PolicySet, Ref, leaves
 from .deps import concluding_rules
 
@@ -31,10 +32,7 @@ class Live:
     def __init__(self, policy: PolicySet, known: Callable[[tuple], bool]):
         self.policy, self.known = policy, known
         self._memo: dict[tuple, frozenset] = {}
-        self._stronger: dict[str, list[str]] = {}
-        for h, low in policy.prevails:
-            if h in policy.rules:
-                self._stronger.setdefault(low, []).append(h)
+        self._defeaters = index(policy).defeaters    # stronger incompatible rules (cached)
 
     def of(self, atom: tuple) -> frozenset[str]:
         """The interpretations that may still change ``atom`` (see the module docstring)."""
@@ -67,7 +65,7 @@ class Live:
             out: set[str] = set()
             if not self.known(("effective", rid, None)):
                 out |= self._applicable(rid)
-                for h in self._stronger.get(rid, ()):
+                for h in self._defeaters.get(rid, ()):
                     out |= self._applicable(h)
             self._memo[key] = frozenset(out)
         return set(self._memo[key])
