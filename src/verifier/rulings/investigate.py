@@ -66,12 +66,12 @@ class Investigator:
     def _statuses(self, fixed, facts, reading, outcomes) -> tuple | None:
         if fixed is None:
             return None
-        table = self.engine._table(fixed)
+        status = self.engine._status_of
         if not self.fine:
-            return tuple(table[o] for o in outcomes)
+            return tuple(status(fixed, o) for o in outcomes)
         # the interview's view: a verdict counts as settled only once every atom its status
         # reads is fixed (a REFUTED permission may still become a DISCRETION)
-        return tuple(table[o] if self.engine.settled(o, fixed, facts, reading) else OPEN for o in outcomes)
+        return tuple(status(fixed, o) if self.engine.settled(o, fixed, facts, reading) else OPEN for o in outcomes)
 
     def rank(self, case, readings, outcomes, limit: int | None = 5, reasons: bool = True,
              skip: frozenset = frozenset(), tiers: list[int] | None = None) -> list[Question]:
