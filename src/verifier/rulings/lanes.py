@@ -6,14 +6,14 @@ lanes are laid out K times side by side (lane c·N + i holds the same facts as l
 that a caller can give each copy its own readings (``RulingsQuery.decide_many``,
 ``RulingsQuery.reading_witness``); lane c·N is then the case itself in copy c.
 
-Free facts (no assumption reaches them) are drawn from a fixed pseudo-random pool — lane groups of different
-densities of true, from mostly false to mostly true, so that long conjunctions and long
-disjunctions of unknown facts both take both values somewhere; integer facts at the
-policy's thresholds (every constant they are compared with, its neighbours, the bounds).
-The facts of one assumption component (facts linked by assumptions) are filled together
-with one of the component's admissible assignments consistent with the known facts, found
-by enumerating candidate values through the component's assumptions (cached by the
-case's restriction to the component).
+Free facts (no assumption reaches them) are drawn from a fixed pseudo-random pool — lane
+groups of different densities of true, from mostly false to mostly true, so that long
+conjunctions and long disjunctions of unknown facts both take both values somewhere;
+integer facts at the policy's thresholds (every constant they are compared with, its
+neighbours, the bounds). The facts of one assumption component (facts linked by
+assumptions) are filled together with one of the component's admissible assignments
+consistent with the known facts, found by enumerating candidate values through the
+component's assumptions (cached by the case's restriction to the component).
 
 Nothing here is trusted: the caller evaluates the lanes and uses a lane as a witness only
 where the evaluation finds every assumption TRUE (a complete lane is an exact
