@@ -224,3 +224,13 @@ def test_fuzz_output_paths(capsys, target, certificates, single):
             assert after.get(name) == before[name], (name, err)
         if code == 2 and "[V104]" in err:                     # refused before any work
             assert after == before
+
+
+def test_a_record_with_a_unicode_line_separator_stays_one_line():
+    """U+0085 / U+2028 / U+2029 in a name (found by test_fuzz_batch_inputs): the record is
+    written escaped, so ``str.splitlines`` readers see one line, and it reads back equal."""
+    from verifier.rulings.batch import dump_record
+
+    record = {"key": "a\x85b\u2028c\u2029d", "status": "error"}
+    line = dump_record(record)
+    assert len(line.splitlines()) == 1 and json.loads(line) == record

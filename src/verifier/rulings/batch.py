@@ -239,15 +239,22 @@ def _one(item) -> str:
     return dump_record(record), record["status"]
 
 
+_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
 def dump_record(record: dict) -> str:
     """One JSON line; a string that cannot be UTF-8 (a lone surrogate from ``"\\ud800"``)
-    is written escaped rather than crashing the writer."""
-    line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+    is written escaped rather than crashing the writer, and so are the characters other
+    readers take for a line break (U+0085, U+2028, U+2029: ``str.splitlines`` splits on
+    them), so that every record stays one line to every reader."""
+    line = json.dumps(record, ensure_ascii=False, sort_keys=True)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(record, ensure_ascii=True, sort_keys=True) + "\n"
-    return line
+        line = json.dumps(record, ensure_ascii=True, sort_keys=True)
+    for char, escaped in _LINE_BREAKS.items():      # they occur only inside JSON strings
+        line = line.replace(char, escaped)
+    return line + "\n"
 
 
 def _record(engine, policy, case, key: str, explain: bool, readings: dict | None = None) -> dict:
